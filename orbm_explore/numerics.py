@@ -1,0 +1,160 @@
+"""Stable elementwise functions, input checking and random-state handling.
+
+This is the ground floor of the package: nothing here imports from the rest
+of ``orbm_explore``.  Every function works on float64 arrays, broadcasts like
+a numpy ufunc, and returns finite values for finite inputs however extreme.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import expit, log_expit
+
+__all__ = [
+    "sigmoid",
+    "log_sigmoid",
+    "softplus",
+    "as_float_array",
+    "as_binary_array",
+    "broadcast_named",
+    "as_generator",
+]
+
+FloatArray = NDArray[np.float64]
+
+
+def sigmoid(x: ArrayLike) -> FloatArray:
+    """Logistic function σ(x) = 1 / (1 + e^{-x}), stable for any finite x.
+
+    Parameters
+    ----------
+    x : array_like
+        Any shape.
+
+    Returns
+    -------
+    ndarray of float64, same shape as ``x``
+    """
+    return expit(as_float_array(x, "x"))
+
+
+def log_sigmoid(x: ArrayLike) -> FloatArray:
+    """log σ(x), computed without forming σ(x) (so it never returns -inf).
+
+    ``log_sigmoid(-1e4)`` is ``-1e4``, where ``np.log(sigmoid(-1e4))`` is
+    ``-inf``.
+
+    Parameters
+    ----------
+    x : array_like
+        Any shape.
+
+    Returns
+    -------
+    ndarray of float64, same shape as ``x``
+    """
+    return log_expit(as_float_array(x, "x"))
+
+
+def softplus(x: ArrayLike) -> FloatArray:
+    """softplus(x) = log(1 + e^x) = -log σ(-x), stable for any finite x.
+
+    Parameters
+    ----------
+    x : array_like
+        Any shape.
+
+    Returns
+    -------
+    ndarray of float64, same shape as ``x``
+    """
+    return -log_expit(-as_float_array(x, "x"))
+
+
+def as_float_array(value: Any, name: str) -> FloatArray:
+    """Convert ``value`` to a float64 array or raise an error naming ``name``.
+
+    Booleans and integers are accepted (they are numbers); strings, objects
+    and complex numbers are not.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number or an array of real numbers.
+    """
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        return value
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a real number or an array of real numbers, got a string {value!r}")
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as err:  # ragged nested sequences
+        raise TypeError(f"{name} must be a real number or an array of real numbers: {err}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must be a real number or an array of real numbers, got dtype {array.dtype}"
+        )
+    return array.astype(np.float64, copy=False)
+
+
+def broadcast_named(**arrays: ArrayLike) -> list[FloatArray]:
+    """Convert keyword arrays to float64 and check that they broadcast together.
+
+    Returns the converted arrays (not broadcast) in keyword order.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not numeric (the message names it).
+    ValueError
+        If the shapes cannot broadcast (the message names every argument and shape).
+    """
+    converted = [as_float_array(value, name) for name, value in arrays.items()]
+    try:
+        np.broadcast_shapes(*(a.shape for a in converted))
+    except ValueError:
+        shapes = ", ".join(f"{name} has shape {a.shape}" for name, a in zip(arrays, converted))
+        raise ValueError(f"arguments cannot be broadcast together: {shapes}") from None
+    return converted
+
+
+def as_binary_array(value: Any, name: str) -> FloatArray:
+    """Convert ``value`` to a float64 array of zeros and ones, or raise naming ``name``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not numeric.
+    ValueError
+        If any entry is not 0 or 1.
+    """
+    array = as_float_array(value, name)
+    if not np.all((array == 0) | (array == 1)):
+        bad = array[(array != 0) & (array != 1)].ravel()[0]
+        raise ValueError(f"{name} must be binary (0 or 1 only), found the value {bad!r}")
+    return array
+
+
+def as_generator(rng: None | int | np.random.Generator | np.random.SeedSequence = None) -> np.random.Generator:
+    """Turn ``None``, a seed or a Generator into a ``numpy.random.Generator``.
+
+    Parameters
+    ----------
+    rng : None, int, SeedSequence or Generator
+        ``None`` gives fresh OS entropy; an int or SeedSequence seeds a new
+        generator; a Generator is returned unchanged (so state carries over).
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is none of these.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence)):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be None, an int seed or a numpy.random.Generator, got {type(rng).__name__}")
