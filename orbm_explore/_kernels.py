@@ -14,7 +14,7 @@ from numba import njit, prange
 
 # Below this magnitude of φ0, ε and W the product form of the correction
 # neither overflows (e^{3·200} < 1.8e308) nor loses precision.
-_PRODUCT_FORM_LIMIT = 200.0
+PRODUCT_FORM_LIMIT = 200.0
 
 
 @njit(cache=True, inline="always")
@@ -45,7 +45,7 @@ def _log_sigmoid_step(x: float, w: float) -> float:
 @njit(cache=True, inline="always")
 def exact_correction_scalar(phi0: float, eps: float, w: float) -> float:
     """log σ(φ0+W+ε) + log σ(φ0) - log σ(φ0+W) - log σ(φ0+ε)."""
-    if abs(phi0) < _PRODUCT_FORM_LIMIT and abs(eps) < _PRODUCT_FORM_LIMIT and abs(w) < _PRODUCT_FORM_LIMIT:
+    if abs(phi0) < PRODUCT_FORM_LIMIT and abs(eps) < PRODUCT_FORM_LIMIT and abs(w) < PRODUCT_FORM_LIMIT:
         # σ(y) = 1/(1+e^{-y}): the four sigmoids share three exponentials.
         e_phi = math.exp(-phi0)
         e_both = e_phi * math.exp(-eps)
