@@ -84,7 +84,7 @@ class ControlPanel:
     """
 
     def __init__(self, params: Sequence[Slider | Choice], on_change: Callable[[dict], None],
-                 presets: dict[str, dict] | None = None):
+                 presets: dict[str, dict] | None = None, label_width: str = "110px"):
         self.params = {p.name: p for p in params}
         self.on_change = on_change
         self.presets = presets or {}
@@ -97,8 +97,9 @@ class ControlPanel:
             if isinstance(p, Slider):
                 control = widgets.FloatSlider(value=p.value, min=p.min, max=p.max, step=p.step,
                                               description=p.label, continuous_update=True,
-                                              readout_format=".2f", layout=widgets.Layout(width="420px"),
-                                              style={"description_width": "110px"})
+                                              readout_format=".2f",
+                                              layout=widgets.Layout(width=f"calc(310px + {label_width})"),
+                                              style={"description_width": label_width})
                 box = widgets.BoundedFloatText(value=p.value, min=p.min, max=p.max, step=p.step,
                                                layout=widgets.Layout(width="90px"))
                 widgets.link((control, "value"), (box, "value"))
@@ -108,7 +109,7 @@ class ControlPanel:
                 labels = p.labels or [str(o) for o in p.options]
                 kind = widgets.ToggleButtons if len(p.options) <= 4 else widgets.Dropdown
                 control = kind(options=list(zip(labels, p.options)), value=p.value, description=p.label,
-                               style={"description_width": "110px", "button_width": "auto"})
+                               style={"description_width": label_width, "button_width": "auto"})
                 rows.append(control)
             control.observe(self._changed, names="value")
             self.controls[p.name] = control
@@ -203,9 +204,10 @@ class ControlPanel:
         except Exception as err:  # shown to the user, and kept for tests
             self._show_error(err)
         else:
+            if self.last_error is not None:
+                self.error_area.value = ""
+                self.error_output.clear_output()
             self.last_error = None
-            self.error_area.value = ""
-            self.error_output.clear_output()
 
     def _show_error(self, err: BaseException) -> None:
         self.last_error = err
@@ -215,8 +217,54 @@ class ControlPanel:
             print("".join(traceback.format_exception(err)))
 
 
+class Blitter:
+    """Redraw only some artists over a cached background (matplotlib's blitting recipe).
+
+    The background is captured after every full draw (``draw_event``), so a
+    resize or a change of axes limits simply needs a full ``draw_idle``.
+    """
+
+    def __init__(self, figure: Figure, artists: Sequence):
+        self.figure = figure
+        self.artists = list(artists)
+        self.background = None
+        for artist in self.artists:
+            artist.set_animated(True)
+        figure.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def _on_draw(self, event) -> None:
+        self.background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+        self._draw_artists()
+
+    def _draw_artists(self) -> None:
+        for artist in self.artists:
+            self.figure.draw_artist(artist)
+
+    def update(self) -> None:
+        """Blit the artists if a background is cached, else ask for a full draw."""
+        canvas = self.figure.canvas
+        if self.background is None:
+            canvas.draw_idle()
+            return
+        canvas.restore_region(self.background)
+        self._draw_artists()
+        canvas.blit(self.figure.bbox)
+
+    def savefig(self, *args, **kwargs) -> None:
+        """``Figure.savefig`` with the animated artists included (savefig skips animated artists)."""
+        for artist in self.artists:
+            artist.set_animated(False)
+        try:
+            self.figure.savefig(*args, **kwargs)
+        finally:
+            for artist in self.artists:
+                artist.set_animated(True)
+
+
 class App:
     """Base class: a control panel, a figure, a readout; ``.widget`` is what to display."""
+
+    blitter: Blitter | None = None
 
     def __init__(self):
         self.readout = widgets.HTML()
@@ -238,7 +286,8 @@ class App:
     def show_static(self) -> None:
         """Display the current figure as a PNG (for headless runs and printed handouts)."""
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", bbox_inches="tight")
+        save = self.blitter.savefig if self.blitter else self.figure.savefig
+        save(buffer, format="png", bbox_inches="tight")
         display(Image(data=buffer.getvalue()))
 
     def _ipython_display_(self) -> None:
@@ -268,7 +317,10 @@ class CorrectionExplorer(App):
         with plt.ioff():
             self.figure = plt.figure(figsize=(9.0, 4.0), dpi=80)
         self.artists = plots.draw_correction_panels(w, reach, n, correction=correction, figure=self.figure)
+        guides = [line for lines in self.artists.guides for line in lines]
+        self.blitter = Blitter(self.figure, [*self.artists.images, *guides, self.artists.colorbar.ax])
         self.values = None
+        self._drawn_reach = None
         self.widget = self._layout(self.figure)
         self.update(self.panel.values())
 
@@ -279,7 +331,11 @@ class CorrectionExplorer(App):
         self.readout.value = (f"W = {w:.2f}: correction ranges over [{self.values.min():.3f}, "
                               f"{self.values.max():.3f}] on the h<sub>j</sub> = 1 panel; its plateaus are "
                               f"&minus;W = {-w:.2f} (red wedge: B explains v) and +W = {w:.2f} (green wedge).")
-        self._draw()
+        if values["reach"] == self._drawn_reach:
+            self.blitter.update()  # only images, guides and colour bar changed
+        else:  # new axis limits and ticks: full draw, which also recaptures the background
+            self._drawn_reach = values["reach"]
+            self._draw()
 
 
 class CutExplorer(App):
@@ -407,7 +463,7 @@ class ExplainingAwayApp(App):
              Slider("prior_b", "quake prior log-odds", -6.0, 6.0, 0.1, start["prior_b"]),
              Choice("alarm", "alarm $v$", (1, 0), 1, ("rings", "silent")),
              Choice("quake", "earthquake $h_B$", self.QUAKE_STATES, "unknown", ("unknown", "no quake", "quake"))],
-            self.update, {name: dict(values) for name, values in toys.ALARM_PRESETS.items()})
+            self.update, {name: dict(values) for name, values in toys.ALARM_PRESETS.items()}, label_width="190px")
         self.reveal = widgets.ToggleButton(value=True, description="Reveal", icon="eye",
                                            tooltip="Hide the numbers, ask the class to predict, then reveal")
         self.reveal.observe(lambda _: self.panel._fire(), names="value")
