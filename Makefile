@@ -33,8 +33,9 @@ present: $(VENV)/.notebook-installed
 	$(VENV)/bin/voila --no-browser --port=$(PRESENT_PORT) --Voila.ip=127.0.0.1 notebooks/04_explaining_away.ipynb
 
 bench: $(VENV)/.dev-installed
-	$(PY) benchmarks/bench_corrections.py
-	$(PY) benchmarks/bench_sampler.py
+	cd benchmarks && ../$(PY) bench_corrections.py
+	cd benchmarks && ../$(PY) bench_sampler.py
+	cd benchmarks && ../$(PY) bench_widgets.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
