@@ -29,6 +29,7 @@ __all__ = [
     "two_cause_hidden_states",
     "two_cause_visible_distribution",
     "two_cause_hidden_distribution",
+    "two_cause_log_probability",
     "posterior",
     "sweep_kernel",
     "stationary_distribution",
@@ -105,6 +106,31 @@ def two_cause_visible_distribution(model: Any) -> FloatArray:
     v = binary_states(model.n_visible)  # (2^V, V)
     log_lik = log_expit(phi) @ v.T + log_expit(-phi) @ (1 - v).T  # (S, 2^V)
     return np.exp(logsumexp(log_lik + np.log(prior)[:, None], axis=0))
+
+
+def two_cause_log_probability(model: Any, v: ArrayLike, chunk: int = 4096) -> FloatArray:
+    """log P(v) of the two-cause model for each row of v, summing over all joint hidden states.
+
+    Costs 2^(Ha+Hb) × n × V operations, so it suits small hidden layers with any
+    number of visible units (where :func:`two_cause_visible_distribution` cannot go).
+
+    Returns
+    -------
+    ndarray, shape (n,) (or () for a single v)
+    """
+    v, single = as_batch(v, model.n_visible, "v")
+    h_a, h_b = two_cause_hidden_states(model)
+    log_prior = (model.a.log_p_star_h(h_a) + model.b.log_p_star_h(h_b)
+                 - rbm_log_partition(model.a) - rbm_log_partition(model.b))
+    parts = []
+    for start in range(0, len(h_a), chunk):
+        rows = slice(start, start + chunk)
+        phi_a, phi_b = model.visible_inputs(h_a[rows], h_b[rows])
+        phi = phi_a + phi_b
+        log_lik = v @ log_expit(phi).T + (1 - v) @ log_expit(-phi).T  # (n, chunk)
+        parts.append(logsumexp(log_lik + log_prior[rows][None, :], axis=1))
+    out = logsumexp(np.stack(parts), axis=0)
+    return out[0] if single else out
 
 
 def posterior(model: Any, v: ArrayLike) -> FloatArray:

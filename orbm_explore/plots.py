@@ -25,6 +25,7 @@ __all__ = [
     "draw_architecture",
     "draw_distribution_bars",
     "draw_weight_tiles",
+    "draw_separation",
     "DIVERGING",
 ]
 
@@ -206,3 +207,23 @@ def draw_weight_tiles(fig: Figure, weights: np.ndarray, image_shape: tuple[int, 
     if title:
         fig.suptitle(title)
     return axes
+
+
+def draw_separation(composites: np.ndarray, recon_a: np.ndarray, recon_b: np.ndarray,
+                    truth_a: np.ndarray | None = None, truth_b: np.ndarray | None = None) -> Figure:
+    """Rows of images: composite, cause A's and cause B's reconstructions (and the true components if given)."""
+    columns = [("composite", composites), ("cause A", recon_a), ("cause B", recon_b)]
+    if truth_a is not None:
+        columns += [("true A", truth_a), ("true B", truth_b)]
+    n = len(composites)
+    side = int(round(np.sqrt(composites.shape[1])))
+    fig, axes = plt.subplots(n, len(columns), figsize=(1.6 * len(columns), 1.6 * n), squeeze=False)
+    for row in range(n):
+        for col, (title, images) in enumerate(columns):
+            ax = axes[row, col]
+            ax.imshow(images[row].reshape(side, -1), cmap="gray_r", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if row == 0:
+                ax.set_title(title, fontsize=9)
+    return fig

@@ -1,0 +1,191 @@
+"""Binary datasets for two-cause experiments, all generated or shipped in a package (no downloads).
+
+Images are returned flattened, shape (n, height * width), float64 zeros and ones.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit
+
+from .numerics import as_binary_array, as_generator
+
+__all__ = [
+    "bars",
+    "xor_2bit",
+    "neighbouring_bits",
+    "squares_and_rectangles",
+    "digits",
+    "load_mnist_idx",
+    "Composites",
+    "composites",
+]
+
+FloatArray = NDArray[np.float64]
+
+
+def bars(size: int, n_samples: int, orientation: str, p_on: float = 0.25, rng: Any = None,
+         at_least_one: bool = True) -> FloatArray:
+    """Images of horizontal or vertical bars, each bar on independently with probability ``p_on``.
+
+    Parameters
+    ----------
+    size : int
+        Images are size × size (4 and 8 are the classic choices).
+    n_samples : int
+    orientation : {"horizontal", "vertical"}
+    p_on : float
+    rng : None, int or Generator
+    at_least_one : bool
+        Redraw images with no bar at all, so every image shows its cause.
+
+    Returns
+    -------
+    ndarray, shape (n_samples, size * size)
+    """
+    rng = as_generator(rng)
+    if orientation not in ("horizontal", "vertical"):
+        raise ValueError(f"orientation must be 'horizontal' or 'vertical', got {orientation!r}")
+    if not 0 < p_on < 1:
+        raise ValueError(f"p_on must be in (0, 1), got {p_on}")
+    lines = (rng.random((n_samples, size)) < p_on).astype(np.float64)
+    while at_least_one and (empty := lines.sum(axis=1) == 0).any():
+        lines[empty] = rng.random((int(empty.sum()), size)) < p_on
+    images = np.repeat(lines[:, :, None], size, axis=2)  # rows on: horizontal bars
+    if orientation == "vertical":
+        images = images.transpose(0, 2, 1)
+    return images.reshape(n_samples, size * size)
+
+
+def xor_2bit() -> FloatArray:
+    """The predecessor's 2-bit XOR patterns: exactly one of two bits on, shape (2, 2)."""
+    return np.array([[1.0, 0.0], [0.0, 1.0]])
+
+
+def neighbouring_bits(n_on: int, n_bits: int) -> FloatArray:
+    """Every pattern of ``n_bits`` bits with one run of ``n_on`` neighbouring bits on.
+
+    Returns
+    -------
+    ndarray, shape (n_bits - n_on + 1, n_bits)
+    """
+    if not 1 <= n_on <= n_bits:
+        raise ValueError(f"need 1 <= n_on <= n_bits, got n_on={n_on}, n_bits={n_bits}")
+    patterns = np.zeros((n_bits - n_on + 1, n_bits))
+    for start in range(n_bits - n_on + 1):
+        patterns[start, start:start + n_on] = 1.0
+    return patterns
+
+
+def squares_and_rectangles() -> tuple[FloatArray, FloatArray]:
+    """5×5 images: one 2×2 square in each of its 16 positions, and one 2×3 rectangle in each of its 12.
+
+    Returns
+    -------
+    (squares, rectangles) : arrays of shape (16, 25) and (12, 25)
+    """
+    def placed(height, width):
+        out = []
+        for top in range(5 - height + 1):
+            for left in range(5 - width + 1):
+                image = np.zeros((5, 5))
+                image[top:top + height, left:left + width] = 1.0
+                out.append(image.ravel())
+        return np.array(out)
+
+    return placed(2, 2), placed(2, 3)
+
+
+def digits(threshold: float = 8.0) -> tuple[FloatArray, NDArray[np.int64]]:
+    """scikit-learn's shipped 8×8 digits (1797 images), binarised at ``threshold`` (pixel values 0–16).
+
+    Returns
+    -------
+    (images, labels) : shapes (1797, 64) and (1797,)
+    """
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    return (data.data > threshold).astype(np.float64), data.target.astype(np.int64)
+
+
+def load_mnist_idx(images_path: str | os.PathLike, labels_path: str | os.PathLike | None = None,
+                   threshold: int = 127) -> tuple[FloatArray, NDArray[np.int64] | None]:
+    """Read MNIST from IDX files you already have (``.gz`` or not), binarised at ``threshold``.
+
+    Returns
+    -------
+    (images, labels) : shapes (n, 784) and (n,) (labels None if no path given)
+    """
+    images = _read_idx(images_path)
+    if images.ndim != 3:
+        raise ValueError(f"{images_path} is not an IDX image file (expected 3 dimensions, got {images.ndim})")
+    labels = None if labels_path is None else _read_idx(labels_path).astype(np.int64)
+    if labels is not None and labels.shape != (images.shape[0],):
+        raise ValueError(f"{labels_path} holds {labels.shape} labels for {images.shape[0]} images")
+    flat = (images.reshape(images.shape[0], -1) > threshold).astype(np.float64)
+    return flat, labels
+
+
+def _read_idx(path: str | os.PathLike) -> np.ndarray:
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:
+        raw = handle.read()
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
+        raise ValueError(f"{path} is not an unsigned-byte IDX file")
+    n_dims = raw[3]
+    shape = struct.unpack(f">{n_dims}I", raw[4:4 + 4 * n_dims])
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * n_dims)
+    if data.size != int(np.prod(shape)):
+        raise ValueError(f"{path} is truncated: header says {shape}, found {data.size} values")
+    return data.reshape(shape)
+
+
+@dataclass(frozen=True)
+class Composites:
+    """Composite images with their ground-truth components (all shape (n, V))."""
+
+    v: FloatArray
+    a: FloatArray
+    b: FloatArray
+
+
+def composites(a: Any, b: Any, mode: str = "or", model: Any = None, rng: Any = None) -> Composites:
+    """Combine images from two sources pairwise, keeping the components.
+
+    Parameters
+    ----------
+    a, b : array_like, shape (n, V), binary
+        Row k of ``a`` is combined with row k of ``b``.
+    mode : {"or", "model"}
+        ``"or"``: pixelwise OR. ``"model"``: the two-cause model's own rule,
+        v ~ σ(φ^A + φ^B), with φ computed from each cause's hidden
+        probabilities given its component (requires ``model``).
+    """
+    a = as_binary_array(a, "a")
+    b = as_binary_array(b, "b")
+    if a.ndim != 2 or a.shape != b.shape:
+        raise ValueError(f"a and b must be batches of the same shape (n, V), got {a.shape} and {b.shape}")
+    if mode == "or":
+        return Composites(np.maximum(a, b), a, b)
+    if mode == "model":
+        if model is None:
+            raise ValueError("mode='model' needs the two-cause model (model=...)")
+        if model.n_visible != a.shape[1]:
+            raise ValueError(f"model has {model.n_visible} visible units, images have {a.shape[1]} pixels")
+        rng = as_generator(rng)
+        h_a = (rng.random((a.shape[0], model.a.n_hidden)) < model.a.p_h_given_v(a)).astype(np.float64)
+        h_b = (rng.random((b.shape[0], model.b.n_hidden)) < model.b.p_h_given_v(b)).astype(np.float64)
+        phi_a, phi_b = model.visible_inputs(h_a, h_b)
+        v = (rng.random(a.shape) < expit(phi_a + phi_b)).astype(np.float64)
+        return Composites(v, a, b)
+    raise ValueError(f"mode must be 'or' or 'model', got {mode!r}")

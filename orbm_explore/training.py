@@ -1,0 +1,244 @@
+"""Learning: RBMs by CD-k or PCD, and the two-cause model by wake/sleep (notes §3).
+
+Wake/sleep for cause A (cause B likewise), per notes §3 with the biases
+derived in :mod:`orbm_explore.derivations`:
+
+    wake   ΔW^A_ji ∝ h^A_j [v_i + σ(φ^A_i) - σ(φ^A_i + φ^B_i)],  h from the posterior given v
+           ΔW^A_j0 ∝ h^A_j,   ΔW^A_0i ∝ v_i + σ(φ^A_i) - σ(φ^A_i + φ^B_i)
+    sleep  ΔW^A_ji ∝ -h^A_j σ(φ^A_i),  h from A's own Gibbs chain (persistent)
+           ΔW^A_j0 ∝ -h^A_j,  ΔW^A_0i ∝ -σ(φ^A_i)
+
+The wake terms are the gradient of log P*(h^A, h^B, v); the sleep terms
+estimate the gradient of -log Z_A. Their sum, averaged over posterior
+samples, is a stochastic gradient of the log-likelihood.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit
+from tqdm.auto import tqdm
+
+from . import exact
+from .numerics import as_binary_array, as_generator
+from .rbm import RBM, _check_count, bernoulli
+from .two_cause import TwoCauseRBM
+
+__all__ = [
+    "TrainingHistory",
+    "train_rbm",
+    "wake_statistics",
+    "sleep_statistics",
+    "train_wake_sleep",
+    "rbm_log_likelihood",
+    "two_cause_log_likelihood",
+]
+
+FloatArray = NDArray[np.float64]
+# Exact log-likelihood is tracked when enumeration is cheap (2^16 states at most).
+_EXACT_LIMIT = 16
+
+
+@dataclass
+class TrainingHistory:
+    """What a user watches during training, one entry per epoch.
+
+    Attributes
+    ----------
+    reconstruction_error : list of float
+        Mean squared difference between the data and its one-step reconstruction.
+    log_likelihood : list of float
+        Mean exact log-likelihood per example (nats), or empty if the model is too large to enumerate.
+    """
+
+    reconstruction_error: list[float] = field(default_factory=list)
+    log_likelihood: list[float] = field(default_factory=list)
+
+
+def rbm_log_likelihood(rbm: RBM, data: FloatArray) -> float:
+    """Mean exact log P(v) over the rows of ``data`` (nats)."""
+    return float(np.mean(-rbm.free_energy(data)) - exact.rbm_log_partition(rbm))
+
+
+def two_cause_log_likelihood(model: TwoCauseRBM, data: FloatArray) -> float:
+    """Mean exact log P(v) of the two-cause model over the rows of ``data`` (nats)."""
+    return float(np.mean(exact.two_cause_log_probability(model, data)))
+
+
+def _check_data(data: Any, name: str = "data") -> FloatArray:
+    data = as_binary_array(data, name)
+    if data.ndim != 2 or data.shape[0] == 0:
+        raise ValueError(f"{name} must have shape (n_samples, n_visible) with n_samples >= 1, got {data.shape}")
+    return data
+
+
+def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float = 0.05, momentum: float = 0.5,
+              weight_decay: float = 1e-4, batch_size: int = 20, method: str = "pcd", k: int = 1,
+              rng: Any = None, progress: bool = True, init: RBM | None = None, n_chains: int | None = None,
+              anneal: bool = True) -> tuple[RBM, TrainingHistory]:
+    """Fit a binary RBM by contrastive divergence (``"cd"``) or persistent CD (``"pcd"``).
+
+    Parameters
+    ----------
+    data : array_like, shape (n_samples, n_visible), binary
+    n_hidden : int
+    epochs, learning_rate, momentum, weight_decay, batch_size : training settings
+        Weight decay is L2 on the weights only.
+    method : {"pcd", "cd"}
+    k : int
+        Gibbs steps per negative phase.
+    rng : None, int or Generator
+    progress : bool
+        Show a tqdm progress bar over epochs.
+    init : RBM, optional
+        Start from this model (default: small random weights, visible biases from the data's means).
+    n_chains : int, optional
+        Persistent chains for PCD (default: ``batch_size``); more chains give a steadier negative phase.
+    anneal : bool
+        Decay the learning rate linearly to zero over the epochs (helps PCD settle).
+
+    Returns
+    -------
+    (rbm, history)
+    """
+    data = _check_data(data)
+    rng = as_generator(rng)
+    if method not in ("pcd", "cd"):
+        raise ValueError(f"method must be 'pcd' or 'cd', got {method!r}")
+    for name, value, minimum in (("n_hidden", n_hidden, 1), ("epochs", epochs, 0), ("batch_size", batch_size, 1),
+                                 ("k", k, 1)):
+        _check_count(value, name, minimum)
+    n_samples, n_visible = data.shape
+    if init is None:
+        mean = np.clip(data.mean(axis=0), 1e-3, 1 - 1e-3)
+        rbm = RBM(rng.normal(0, 0.01, (n_hidden, n_visible)), np.log(mean / (1 - mean)), np.zeros(n_hidden))
+    else:
+        if init.n_visible != n_visible or init.n_hidden != n_hidden:
+            raise ValueError(f"init has shape ({init.n_hidden}, {init.n_visible}), expected ({n_hidden}, {n_visible})")
+        rbm = init.copy()
+    w, b, c = rbm.weights, rbm.visible_bias, rbm.hidden_bias  # updated in place
+    velocity = [np.zeros_like(w), np.zeros_like(b), np.zeros_like(c)]
+    n_chains = batch_size if n_chains is None else n_chains
+    _check_count(n_chains, "n_chains", minimum=1)
+    chains = data[rng.integers(0, n_samples, n_chains)].copy()
+    history = TrainingHistory()
+    track_likelihood = min(n_hidden, n_visible) <= _EXACT_LIMIT
+    for epoch in tqdm(range(epochs), desc="RBM training", disable=not progress, leave=False):
+        rate = learning_rate * (1 - epoch / epochs) if anneal else learning_rate
+        order = rng.permutation(n_samples)
+        for start in range(0, n_samples, batch_size):
+            batch = data[order[start:start + batch_size]]
+            p_h_data = expit(batch @ w.T + c)
+            negative = chains if method == "pcd" else batch
+            for _step in range(k):
+                h = bernoulli(expit(negative @ w.T + c), rng)
+                negative = bernoulli(expit(h @ w + b), rng)
+            p_h_model = expit(negative @ w.T + c)
+            if method == "pcd":
+                chains = negative
+            grads = (p_h_data.T @ batch / len(batch) - p_h_model.T @ negative / len(negative) - weight_decay * w,
+                     batch.mean(axis=0) - negative.mean(axis=0),
+                     p_h_data.mean(axis=0) - p_h_model.mean(axis=0))
+            for param, vel, grad in zip((w, b, c), velocity, grads):
+                vel *= momentum
+                vel += rate * grad
+                param += vel
+        reconstruction = expit(expit(data @ w.T + c) @ w + b)
+        history.reconstruction_error.append(float(np.mean((data - reconstruction) ** 2)))
+        if track_likelihood:
+            history.log_likelihood.append(rbm_log_likelihood(rbm, data))
+    return rbm, history
+
+
+def wake_statistics(model: TwoCauseRBM, v: FloatArray, h_a: FloatArray, h_b: FloatArray) -> dict[str, FloatArray]:
+    """Wake-phase terms, averaged over rows: the gradient of log P*(h^A, h^B, v) for each parameter.
+
+    Keys are those of ``TwoCauseRBM.save``: ``a_weights``, ``a_visible_bias``, ``a_hidden_bias``, and ``b_*``.
+    """
+    phi_a, phi_b = model.visible_inputs(h_a, h_b)
+    both = expit(phi_a + phi_b)
+    stats = {}
+    for name, h, phi in (("a", h_a, phi_a), ("b", h_b, phi_b)):
+        visible = v + expit(phi) - both  # the modified visible activity of notes §3.1.1
+        stats[f"{name}_weights"] = h.T @ visible / len(v)
+        stats[f"{name}_visible_bias"] = visible.mean(axis=0)
+        stats[f"{name}_hidden_bias"] = h.mean(axis=0)
+    return stats
+
+
+def sleep_statistics(rbm: RBM, h: FloatArray, weights: FloatArray | None = None) -> dict[str, FloatArray]:
+    """Sleep-phase terms for one RBM from hidden states ``h`` of its own chain (or weighted states).
+
+    Their expectation under the RBM's P(h) is the gradient of log Z.
+
+    Parameters
+    ----------
+    h : (n, n_hidden)
+    weights : (n,), optional
+        Probability weights (default: equal), e.g. the exact P(h) over all states.
+    """
+    weights = np.full(len(h), 1 / len(h)) if weights is None else np.asarray(weights, dtype=float)
+    s = expit(h @ rbm.weights + rbm.visible_bias)
+    return {"weights": (h * weights[:, None]).T @ s, "visible_bias": weights @ s, "hidden_bias": weights @ h}
+
+
+def train_wake_sleep(model: TwoCauseRBM, data: Any, epochs: int = 10, learning_rate: float = 0.01,
+                     batch_size: int = 20, n_sweeps: int = 5, correction: str = "exact", n_fantasy: int = 100,
+                     fantasy_steps: int = 1, learn: tuple[str, ...] = ("a", "b"), rng: Any = None,
+                     progress: bool = True) -> tuple[TwoCauseRBM, TrainingHistory]:
+    """Wake/sleep learning of a two-cause model on (composite) images, notes §3.
+
+    Each example keeps a persistent posterior chain (warm-started, ``n_sweeps``
+    sequential sweeps per visit); each cause keeps ``n_fantasy`` persistent
+    sleep chains advanced by ``fantasy_steps`` Gibbs steps per update.
+
+    Parameters
+    ----------
+    model : TwoCauseRBM
+        Starting point (for example two RBMs trained on each cause separately); not modified.
+    data : array_like, shape (n_samples, n_visible), binary
+    learn : tuple of {"a", "b"}
+        Which causes to update (the other stays fixed).
+
+    Returns
+    -------
+    (trained model, history) with exact log-likelihood per epoch when the model is small enough.
+    """
+    data = _check_data(data)
+    rng = as_generator(rng)
+    if data.shape[1] != model.n_visible:
+        raise ValueError(f"data has {data.shape[1]} pixels, the model has {model.n_visible} visible units")
+    if not set(learn) <= {"a", "b"}:
+        raise ValueError(f"learn must name causes 'a' and/or 'b', got {learn!r}")
+    model = TwoCauseRBM(model.a.copy(), model.b.copy())
+    n_samples = len(data)
+    posterior_a = bernoulli(np.full((n_samples, model.a.n_hidden), 0.5), rng)
+    posterior_b = bernoulli(np.full((n_samples, model.b.n_hidden), 0.5), rng)
+    fantasies = {"a": model.a.sample_hidden(n_fantasy, 20, rng), "b": model.b.sample_hidden(n_fantasy, 20, rng)}
+    history = TrainingHistory()
+    track_likelihood = model.a.n_hidden + model.b.n_hidden <= _EXACT_LIMIT
+    for _ in tqdm(range(epochs), desc="wake/sleep", disable=not progress, leave=False):
+        order = rng.permutation(n_samples)
+        for start in range(0, n_samples, batch_size):
+            rows = order[start:start + batch_size]
+            h_a, h_b = model.sample_posterior(data[rows], n_sweeps, correction=correction,
+                                              h_a=posterior_a[rows], h_b=posterior_b[rows], rng=rng)
+            posterior_a[rows], posterior_b[rows] = h_a, h_b
+            wake = wake_statistics(model, data[rows], h_a, h_b)
+            for name in learn:
+                rbm = getattr(model, name)
+                fantasies[name] = rbm.sample_hidden(n_fantasy, fantasy_steps, rng, h_init=fantasies[name])
+                sleep = sleep_statistics(rbm, fantasies[name])
+                step = {key: wake[f"{name}_{key}"] - sleep[key] for key in sleep}
+                rbm.weights += learning_rate * step["weights"]
+                rbm.visible_bias += learning_rate * step["visible_bias"]
+                rbm.hidden_bias += learning_rate * step["hidden_bias"]
+        phi_a, phi_b = model.visible_inputs(posterior_a, posterior_b)
+        history.reconstruction_error.append(float(np.mean((data - expit(phi_a + phi_b)) ** 2)))
+        if track_likelihood:
+            history.log_likelihood.append(two_cause_log_likelihood(model, data))
+    return model, history
