@@ -36,6 +36,8 @@ bench: $(VENV)/.dev-installed
 	cd benchmarks && ../$(PY) bench_corrections.py
 	cd benchmarks && ../$(PY) bench_sampler.py
 	cd benchmarks && ../$(PY) bench_widgets.py
+	cd benchmarks && ../$(PY) bench_training.py
+	cd benchmarks && ../$(PY) bench_separation.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -79,7 +79,7 @@ def _check_data(data: Any, name: str = "data") -> FloatArray:
 def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float = 0.05, momentum: float = 0.5,
               weight_decay: float = 1e-4, batch_size: int = 20, method: str = "pcd", k: int = 1,
               rng: Any = None, progress: bool = True, init: RBM | None = None, n_chains: int | None = None,
-              anneal: bool = True) -> tuple[RBM, TrainingHistory]:
+              anneal: bool = True, monitor: bool = True) -> tuple[RBM, TrainingHistory]:
     """Fit a binary RBM by contrastive divergence (``"cd"``) or persistent CD (``"pcd"``).
 
     Parameters
@@ -100,6 +100,9 @@ def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float =
         Persistent chains for PCD (default: ``batch_size``); more chains give a steadier negative phase.
     anneal : bool
         Decay the learning rate linearly to zero over the epochs (helps PCD settle).
+    monitor : bool
+        After each epoch record the reconstruction error over all data, and the exact
+        log-likelihood when the model is small enough (costs about two extra passes over the data).
 
     Returns
     -------
@@ -125,6 +128,7 @@ def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float =
     n_chains = batch_size if n_chains is None else n_chains
     _check_count(n_chains, "n_chains", minimum=1)
     chains = data[rng.integers(0, n_samples, n_chains)].copy()
+    chains_p_h = expit(chains @ w.T + c)  # P(h | persistent chains), reused to start the next negative phase
     history = TrainingHistory()
     track_likelihood = min(n_hidden, n_visible) <= _EXACT_LIMIT
     for epoch in tqdm(range(epochs), desc="RBM training", disable=not progress, leave=False):
@@ -133,24 +137,31 @@ def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float =
         for start in range(0, n_samples, batch_size):
             batch = data[order[start:start + batch_size]]
             p_h_data = expit(batch @ w.T + c)
-            negative = chains if method == "pcd" else batch
-            for _step in range(k):
-                h = bernoulli(expit(negative @ w.T + c), rng)
-                negative = bernoulli(expit(h @ w + b), rng)
-            p_h_model = expit(negative @ w.T + c)
+            p_h = chains_p_h if method == "pcd" else p_h_data
+            for _step in range(k):  # each step: h ~ P(h | v), v ~ P(v | h), then P(h | new v)
+                negative = bernoulli(expit(bernoulli(p_h, rng) @ w + b), rng)
+                p_h = expit(negative @ w.T + c)
             if method == "pcd":
-                chains = negative
-            grads = (p_h_data.T @ batch / len(batch) - p_h_model.T @ negative / len(negative) - weight_decay * w,
-                     batch.mean(axis=0) - negative.mean(axis=0),
-                     p_h_data.mean(axis=0) - p_h_model.mean(axis=0))
+                chains_p_h = p_h
+            grad_w = p_h_data.T @ batch
+            grad_w /= len(batch)
+            grad_w -= (p_h.T @ negative) / len(negative)
+            if weight_decay:
+                grad_w -= weight_decay * w
+            grads = (grad_w, batch.mean(axis=0) - negative.mean(axis=0), p_h_data.mean(axis=0) - p_h.mean(axis=0))
             for param, vel, grad in zip((w, b, c), velocity, grads):
-                vel *= momentum
-                vel += rate * grad
-                param += vel
-        reconstruction = expit(expit(data @ w.T + c) @ w + b)
-        history.reconstruction_error.append(float(np.mean((data - reconstruction) ** 2)))
-        if track_likelihood:
-            history.log_likelihood.append(rbm_log_likelihood(rbm, data))
+                if momentum:
+                    vel *= momentum
+                    vel += rate * grad
+                    param += vel
+                else:
+                    grad *= rate
+                    param += grad
+        if monitor:
+            reconstruction = expit(expit(data @ w.T + c) @ w + b)
+            history.reconstruction_error.append(float(np.mean((data - reconstruction) ** 2)))
+            if track_likelihood:
+                history.log_likelihood.append(rbm_log_likelihood(rbm, data))
     return rbm, history
 
 
