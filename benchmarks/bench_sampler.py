@@ -69,7 +69,7 @@ def main():
             "naive": lambda: [naive_sequential_sweep(model, v, h_a0.copy(), h_b0.copy(), rng) for _ in range(sweeps)],
             "floor": floor,
             "plain": lambda: plain.gibbs(v, sweeps, rng=2),
-        }, repeats=3)
+        }, repeats=5)
         exact_t, naive_t, floor_t, plain_t = (times[k] for k in ("exact", "naive", "floor", "plain"))
         label = f"{n_visible} × ({n_hidden}+{n_hidden}), {n_chains} chains"
         per = lambda t: n_chains * sweeps / t
@@ -81,7 +81,7 @@ def main():
                           "plain RBM Gibbs chain-sweeps/s", "exact speed-up vs naive", "exact time / floor"], rows)
     table += ("\n\nfloor = evaluating the 2·H·V log-sigmoids a sweep needs per chain, in one compiled pass on 2 threads (the sampler's own log σ), nothing else."
               "\nnaive = numpy sequential sweep recomputing the four log-sigmoids of every element (scipy log_expit)."
-              "\nplain RBM = one block Gibbs step v→h→v of an RBM with H = Ha + Hb hidden units. Median of 3 runs.")
+              "\nplain RBM = one block Gibbs step v→h→v of an RBM with H = Ha + Hb hidden units. Median of 5 interleaved runs.")
     write_results("bench_sampler", table, {"rows": data})
 
 

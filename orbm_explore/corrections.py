@@ -24,6 +24,8 @@ logistic function itself is :func:`orbm_explore.numerics.sigmoid`.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
@@ -79,25 +81,41 @@ def exact(phi0: ArrayLike, eps: ArrayLike, w: ArrayLike) -> FloatArray:
     shape = np.broadcast_shapes(phi0.shape, eps.shape, w.shape)
     flat = [np.ascontiguousarray(np.broadcast_to(a, shape)).ravel() for a in (phi0, eps, w)]
     out = np.empty(flat[0].size)
+    n_threads = _THREADS if out.size >= _THREADED_FROM else 1
+    bounds = np.linspace(0, out.size, n_threads + 1).astype(int)
+    if n_threads == 1:
+        _exact_range(*flat, out, 0, out.size)
+    else:  # numpy's ufunc loops release the GIL, so the blocks of each half run in parallel
+        with ThreadPoolExecutor(n_threads) as pool:
+            list(pool.map(lambda k: _exact_range(*flat, out, bounds[k], bounds[k + 1]), range(n_threads)))
+    return _scalar_or_array(out.reshape(shape))
+
+
+def _exact_range(phi0: FloatArray, eps: FloatArray, w: FloatArray, out: FloatArray, start: int, stop: int) -> None:
+    """exact() on the flat slice [start, stop), block by block."""
     limit = _kernels.PRODUCT_FORM_LIMIT
-    for start in range(0, out.size, _BLOCK):
-        block = slice(start, min(start + _BLOCK, out.size))
-        phi0_b, eps_b, w_b = (a[block] for a in flat)
-        _exact_product_form(phi0_b, eps_b, w_b, out[block])
-        if max(np.abs(phi0_b).max(), np.abs(eps_b).max(), np.abs(w_b).max()) >= limit:
+    scratch = np.empty((3, min(_BLOCK, stop - start)))
+    for first in range(start, stop, _BLOCK):
+        block = slice(first, min(first + _BLOCK, stop))
+        phi0_b, eps_b, w_b = phi0[block], eps[block], w[block]
+        _exact_product_form(phi0_b, eps_b, w_b, out[block], scratch[:, :phi0_b.size])
+        if any(x.max() >= limit or x.min() <= -limit for x in (phi0_b, eps_b, w_b)):
             far = np.flatnonzero((np.abs(phi0_b) >= limit) | (np.abs(eps_b) >= limit) | (np.abs(w_b) >= limit))
             far_out = np.empty(far.size)
             _kernels.exact_correction_flat(phi0_b[far], eps_b[far], w_b[far], far_out)
             out[block][far] = far_out
-    return _scalar_or_array(out.reshape(shape))
 
 
 # Elements per block in exact(): small enough to stay in cache, large enough
-# that numpy's SIMD exp and log dominate the per-call overhead.
-_BLOCK = 1 << 14
+# that numpy's SIMD exp and log dominate the per-call overhead. Large inputs
+# are split between threads (one per core, at most 4).
+_BLOCK = 1 << 15
+_THREADED_FROM = 1 << 18
+_THREADS = max(1, min(4, os.cpu_count() or 1))
 
 
-def _exact_product_form(phi0: FloatArray, eps: FloatArray, w: FloatArray, out: FloatArray) -> None:
+def _exact_product_form(phi0: FloatArray, eps: FloatArray, w: FloatArray, out: FloatArray,
+                        scratch: FloatArray) -> None:
     """The correction as one log of a ratio of four factors, for one block.
 
     With E = e^{-φ0}, F = e^{-ε}, G = e^{-W} and σ(y) = 1/(1 + e^{-y}),
@@ -108,27 +126,24 @@ def _exact_product_form(phi0: FloatArray, eps: FloatArray, w: FloatArray, out: F
     |φ0|, |ε|, |W| < 200 (no overflow, no cancellation: every factor is a
     sum of positive terms). Inputs are clipped to that range so nothing
     overflows; elements outside it are recomputed by the caller.
+    ``scratch`` is a (3, n) work array, so that the block allocates nothing.
     """
     limit = _kernels.PRODUCT_FORM_LIMIT
-    e_phi = np.clip(phi0, -limit, limit)
-    np.negative(e_phi, out=e_phi)
-    np.exp(e_phi, out=e_phi)
-    e_w = np.clip(w, -limit, limit)
-    np.negative(e_w, out=e_w)
-    np.exp(e_w, out=e_w)
-    e_both = np.clip(eps, -limit, limit)
-    np.negative(e_both, out=e_both)
-    np.exp(e_both, out=e_both)
+    e_phi, e_w, e_both = scratch
+    for source, target in ((phi0, e_phi), (w, e_w), (eps, e_both)):
+        np.clip(source, -limit, limit, out=target)
+        np.negative(target, out=target)
+        np.exp(target, out=target)
     e_both *= e_phi  # EF
-    numerator = e_phi * e_w  # EG
-    numerator += 1.0
-    denominator = e_both * e_w  # EFG
-    denominator += 1.0
+    np.multiply(e_phi, e_w, out=out)  # EG
+    out += 1.0  # numerator, first factor
+    e_w *= e_both  # EFG
+    e_w += 1.0
     e_phi += 1.0
-    denominator *= e_phi
+    e_w *= e_phi  # denominator
     e_both += 1.0
-    numerator *= e_both
-    np.divide(numerator, denominator, out=out)
+    out *= e_both  # numerator
+    out /= e_w
     np.log(out, out=out)
 
 

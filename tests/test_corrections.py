@@ -180,3 +180,17 @@ def test_bad_input_names_the_argument():
         corrections.get_correction("exactt")
     with pytest.raises(TypeError, match="gain must be True or False"):
         corrections.sigmoid(0.0, 1.0, 1.0, gain="yes")
+
+
+def test_large_inputs_split_across_threads_match_the_scalar_kernel():
+    from orbm_explore import _kernels
+
+    rng = np.random.default_rng(3)
+    n = corrections._THREADED_FROM * 2 + 12345
+    phi0, eps = rng.uniform(-30, 30, (2, n))
+    w = rng.uniform(-50, 50, n)
+    far = rng.choice(n, 500, replace=False)
+    phi0[far] *= 300  # some elements take the large-argument path in every part
+    reference = np.empty(n)
+    _kernels.exact_correction_flat(phi0, eps, w, reference)
+    np.testing.assert_allclose(corrections.exact(phi0, eps, w), reference, rtol=1e-12, atol=1e-13)
