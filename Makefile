@@ -38,6 +38,7 @@ bench: $(VENV)/.dev-installed
 	cd benchmarks && ../$(PY) bench_widgets.py
 	cd benchmarks && ../$(PY) bench_training.py
 	cd benchmarks && ../$(PY) bench_separation.py
+	cd benchmarks && ../$(PY) bench_bias.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

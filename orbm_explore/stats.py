@@ -22,7 +22,8 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
     support = p > 0
     if np.any(q[support] == 0):
         return float("inf")
-    return float(np.sum(p[support] * (np.log(p[support]) - np.log(q[support]))))
+    # KL >= 0; clip the rounding error of nearly equal distributions
+    return max(0.0, float(np.sum(p[support] * (np.log(p[support]) - np.log(q[support])))))
 
 
 def expected_tv_floor(p: ArrayLike, n_samples: int) -> float:
