@@ -63,10 +63,14 @@ def exact_correction_scalar(phi0: float, eps: float, w: float) -> float:
     return _log_sigmoid_step(x, w) - _log_sigmoid_step(phi0, w) + dx * slope
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True)
 def exact_correction_flat(phi0, eps, w, out):
-    """Fill ``out[k]`` with the exact correction of ``(phi0[k], eps[k], w[k])`` (1-D arrays)."""
-    for k in prange(out.size):
+    """Fill ``out[k]`` with the exact correction of ``(phi0[k], eps[k], w[k])`` (1-D arrays).
+
+    Serial on purpose: :func:`orbm_explore.corrections.exact` calls it from several
+    Python threads at once, which numba's parallel launcher does not allow.
+    """
+    for k in range(out.size):
         out[k] = exact_correction_scalar(phi0[k], eps[k], w[k])
 
 

@@ -1,7 +1,6 @@
 import subprocess
 import sys
 
-import numpy as np
 
 from orbm_explore.cli import main
 from orbm_explore.two_cause import TwoCauseRBM

@@ -1,4 +1,3 @@
-import zipfile
 
 import numpy as np
 import pytest
