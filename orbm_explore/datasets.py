@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit
 
 from .numerics import as_binary_array, as_generator
 
@@ -185,7 +184,6 @@ def composites(a: Any, b: Any, mode: str = "or", model: Any = None, rng: Any = N
         rng = as_generator(rng)
         h_a = (rng.random((a.shape[0], model.a.n_hidden)) < model.a.p_h_given_v(a)).astype(np.float64)
         h_b = (rng.random((b.shape[0], model.b.n_hidden)) < model.b.p_h_given_v(b)).astype(np.float64)
-        phi_a, phi_b = model.visible_inputs(h_a, h_b)
-        v = (rng.random(a.shape) < expit(phi_a + phi_b)).astype(np.float64)
+        v = (rng.random(a.shape) < model.p_v_given_h(h_a, h_b)).astype(np.float64)
         return Composites(v, a, b)
     raise ValueError(f"mode must be 'or' or 'model', got {mode!r}")

@@ -101,8 +101,7 @@ def two_cause_visible_distribution(model: Any) -> FloatArray:
     _check_size(model.a.n_hidden + model.b.n_hidden + model.n_visible, "the two-cause model (hidden and visible)")
     h_a, h_b = two_cause_hidden_states(model)
     prior = two_cause_hidden_distribution(model)
-    phi_a, phi_b = model.visible_inputs(h_a, h_b)
-    phi = phi_a + phi_b  # (S, V)
+    phi = model.likelihood_input(h_a, h_b)  # (S, V)
     v = binary_states(model.n_visible)  # (2^V, V)
     log_lik = log_expit(phi) @ v.T + log_expit(-phi) @ (1 - v).T  # (S, 2^V)
     return np.exp(logsumexp(log_lik + np.log(prior)[:, None], axis=0))
@@ -125,8 +124,7 @@ def two_cause_log_probability(model: Any, v: ArrayLike, chunk: int = 4096) -> Fl
     parts = []
     for start in range(0, len(h_a), chunk):
         rows = slice(start, start + chunk)
-        phi_a, phi_b = model.visible_inputs(h_a[rows], h_b[rows])
-        phi = phi_a + phi_b
+        phi = model.likelihood_input(h_a[rows], h_b[rows])
         log_lik = v @ log_expit(phi).T + (1 - v) @ log_expit(-phi).T  # (n, chunk)
         parts.append(logsumexp(log_lik + log_prior[rows][None, :], axis=1))
     out = logsumexp(np.stack(parts), axis=0)

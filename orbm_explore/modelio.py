@@ -51,7 +51,8 @@ def save_arrays(path: str | os.PathLike, kind: str, arrays: Mapping[str, np.ndar
     return path
 
 
-def load_arrays(path: str | os.PathLike, kind: str, shapes: Mapping[str, tuple[str, ...]]) -> dict[str, np.ndarray]:
+def load_arrays(path: str | os.PathLike, kind: str, shapes: Mapping[str, tuple[str, ...]],
+                optional: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, np.ndarray]:
     """Read a file written by :func:`save_arrays` and check it.
 
     Parameters
@@ -88,7 +89,8 @@ def load_arrays(path: str | os.PathLike, kind: str, shapes: Mapping[str, tuple[s
         raise ModelFileError(f"{path} holds a {found_kind or 'file without a kind tag'}, expected a {kind}")
     sizes: dict[str, int] = {}
     out = {}
-    for name, dims in shapes.items():
+    wanted = {**shapes, **{k: v for k, v in (optional or {}).items() if k in arrays}}
+    for name, dims in wanted.items():
         if name not in arrays:
             raise ModelFileError(f"{path} has no array {name!r}")
         array = arrays[name]

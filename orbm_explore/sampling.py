@@ -76,29 +76,32 @@ def run_sweeps(model: Any, v: FloatArray, h_a: FloatArray, h_b: FloatArray, n_sw
     bar = tqdm(total=n_sweeps, desc=f"{schedule} Gibbs ({corr.name})", disable=not progress, leave=False)
     for _ in range(n_sweeps):
         if schedule == "sequential":
-            _sequential_python(a, b, h_a, h_b, base_a, base_b, corr, rng)
+            _sequential_python(model, h_a, h_b, base_a, base_b, corr, rng)
         else:
             phi_a, phi_b = model.visible_inputs(h_a, h_b)
-            psi_a = layer_psi(phi_a, phi_b, h_a, a.weights, base_a, corr)
+            total = model.likelihood_input(h_a, h_b)
+            psi_a = layer_psi(phi_a, total - phi_a, h_a, a.weights, base_a, corr)
             h_a[...] = rng.random(h_a.shape) < expit(psi_a)
-            phi_a = h_a @ a.weights + a.visible_bias
-            psi_b = layer_psi(phi_b, phi_a, h_b, b.weights, base_b, corr)
+            total = model.likelihood_input(h_a, h_b)
+            psi_b = layer_psi(phi_b, total - phi_b, h_b, b.weights, base_b, corr)
             h_b[...] = rng.random(h_b.shape) < expit(psi_b)
         bar.update()
     bar.close()
     return h_a, h_b
 
 
-def _sequential_python(a, b, h_a, h_b, base_a, base_b, corr, rng):
+def _sequential_python(model, h_a, h_b, base_a, base_b, corr, rng):
     """One sequential sweep for any registered correction, vectorised over chains."""
-    phi_a = h_a @ a.weights + a.visible_bias
-    phi_b = h_b @ b.weights + b.visible_bias
-    for own, other, h, rbm, base in [(phi_a, phi_b, h_a, a, base_a), (phi_b, phi_a, h_b, b, base_b)]:
+    phi_a, phi_b = model.visible_inputs(h_a, h_b)
+    total = model.likelihood_input(h_a, h_b)  # the belief layer's input; the other cause's part is total - own
+    for own, h, rbm, base in [(phi_a, h_a, model.a, base_a), (phi_b, h_b, model.b, base_b)]:
         for j in range(rbm.n_hidden):
             w_row = rbm.weights[j]
-            psi = base[:, j] + corr.from_state(own, h[:, j:j + 1], other, w_row).sum(axis=1)
+            psi = base[:, j] + corr.from_state(own, h[:, j:j + 1], total - own, w_row).sum(axis=1)
             new = (rng.random(psi.shape) < expit(psi)).astype(np.float64)
-            own += (new - h[:, j])[:, None] * w_row
+            change = (new - h[:, j])[:, None] * w_row
+            own += change
+            total += change
             h[:, j] = new
 
 
@@ -107,7 +110,7 @@ def _sequential_exact(model, h_a, h_b, base_a, base_b, n_sweeps, rng, progress):
     n_chains = h_a.shape[0]
     phi_a = np.ascontiguousarray(h_a @ a.weights + a.visible_bias)
     phi_b = np.ascontiguousarray(h_b @ b.weights + b.visible_bias)
-    phi_ab = phi_a + phi_b
+    phi_ab = np.ascontiguousarray(model.likelihood_input(h_a, h_b))  # φ^A + φ^B in the notes' model
     log_a, log_b, log_ab = log_expit(phi_a), log_expit(phi_b), log_expit(phi_ab)
     h_a_c, h_b_c = np.ascontiguousarray(h_a), np.ascontiguousarray(h_b)
     per_sweep = max(1, n_chains * (a.n_hidden + b.n_hidden))

@@ -168,16 +168,20 @@ def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float =
 def wake_statistics(model: TwoCauseRBM, v: FloatArray, h_a: FloatArray, h_b: FloatArray) -> dict[str, FloatArray]:
     """Wake-phase terms, averaged over rows: the gradient of log P*(h^A, h^B, v) for each parameter.
 
-    Keys are those of ``TwoCauseRBM.save``: ``a_weights``, ``a_visible_bias``, ``a_hidden_bias``, and ``b_*``.
+    Keys are those of ``TwoCauseRBM.save``: ``a_weights``, ``a_visible_bias``, ``a_hidden_bias``, ``b_*``,
+    and ``belief_bias`` when the model has one.
     """
     phi_a, phi_b = model.visible_inputs(h_a, h_b)
-    both = expit(phi_a + phi_b)
+    error = v - model.p_v_given_h(h_a, h_b)  # the perceptron term v - σ(φ^AB)
     stats = {}
     for name, h, phi in (("a", h_a, phi_a), ("b", h_b, phi_b)):
-        visible = v + expit(phi) - both  # the modified visible activity of notes §3.1.1
+        visible = error + expit(phi)  # the modified visible activity of notes §3.1.1
         stats[f"{name}_weights"] = h.T @ visible / len(v)
-        stats[f"{name}_visible_bias"] = visible.mean(axis=0)
+        # a cause's visible bias enters the belief layer only in the notes' model
+        stats[f"{name}_visible_bias"] = (visible if model.belief_bias is None else expit(phi)).mean(axis=0)
         stats[f"{name}_hidden_bias"] = h.mean(axis=0)
+    if model.belief_bias is not None:
+        stats["belief_bias"] = error.mean(axis=0)
     return stats
 
 
@@ -225,7 +229,8 @@ def train_wake_sleep(model: TwoCauseRBM, data: Any, epochs: int = 10, learning_r
         raise ValueError(f"data has {data.shape[1]} pixels, the model has {model.n_visible} visible units")
     if not set(learn) <= {"a", "b"}:
         raise ValueError(f"learn must name causes 'a' and/or 'b', got {learn!r}")
-    model = TwoCauseRBM(model.a.copy(), model.b.copy())
+    model = TwoCauseRBM(model.a.copy(), model.b.copy(),
+                        None if model.belief_bias is None else model.belief_bias.copy())
     n_samples = len(data)
     posterior_a = bernoulli(np.full((n_samples, model.a.n_hidden), 0.5), rng)
     posterior_b = bernoulli(np.full((n_samples, model.b.n_hidden), 0.5), rng)
@@ -248,8 +253,9 @@ def train_wake_sleep(model: TwoCauseRBM, data: Any, epochs: int = 10, learning_r
                 rbm.weights += learning_rate * step["weights"]
                 rbm.visible_bias += learning_rate * step["visible_bias"]
                 rbm.hidden_bias += learning_rate * step["hidden_bias"]
-        phi_a, phi_b = model.visible_inputs(posterior_a, posterior_b)
-        history.reconstruction_error.append(float(np.mean((data - expit(phi_a + phi_b)) ** 2)))
+            if model.belief_bias is not None:
+                model.belief_bias += learning_rate * wake["belief_bias"]
+        history.reconstruction_error.append(float(np.mean((data - model.p_v_given_h(posterior_a, posterior_b)) ** 2)))
         if track_likelihood:
             history.log_likelihood.append(two_cause_log_likelihood(model, data))
     return model, history

@@ -27,7 +27,7 @@ from scipy.special import expit, log_expit
 from . import sampling
 from .corrections import get_correction
 from .modelio import load_arrays, save_arrays
-from .numerics import as_generator
+from .numerics import as_float_array, as_generator
 from .rbm import RBM, _check_count, _unbatch, as_batch, bernoulli
 
 __all__ = ["TwoCauseRBM"]
@@ -42,9 +42,15 @@ class TwoCauseRBM:
     ----------
     a, b : RBM
         The two causes; they must have the same number of visible units.
+    belief_bias : array_like, shape (n_visible,), optional
+        The sigmoid belief layer's own bias. By default (None) it is the sum of
+        the two causes' visible biases, W^A_0 + W^B_0: the notes' model. Given,
+        P(v_i = 1 | h^A, h^B) = σ(Σ_j W^A_ji h^A_j + Σ_j W^B_ji h^B_j + belief_bias_i),
+        while each cause's prior P*(h) keeps its own visible bias: the notes'
+        §1 suggestion to "merge" the two biases.
     """
 
-    def __init__(self, a: RBM, b: RBM):
+    def __init__(self, a: RBM, b: RBM, belief_bias: ArrayLike | None = None):
         for name, rbm in [("a", a), ("b", b)]:
             if not isinstance(rbm, RBM):
                 raise TypeError(f"{name} must be an RBM, got {type(rbm).__name__}")
@@ -53,6 +59,13 @@ class TwoCauseRBM:
                 f"the two causes must share the visible layer: a has {a.n_visible} visible units, b has {b.n_visible}")
         self.a = a
         self.b = b
+        if belief_bias is not None:
+            belief_bias = as_float_array(belief_bias, "belief_bias")
+            if belief_bias.shape != (a.n_visible,) or not np.all(np.isfinite(belief_bias)):
+                raise ValueError(f"belief_bias must be a finite array of shape ({a.n_visible},), "
+                                 f"got shape {belief_bias.shape}")
+            belief_bias = belief_bias.copy()
+        self.belief_bias = belief_bias
 
     @property
     def n_visible(self) -> int:
@@ -62,7 +75,18 @@ class TwoCauseRBM:
         return f"TwoCauseRBM(a={self.a!r}, b={self.b!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, TwoCauseRBM) and self.a == other.a and self.b == other.b
+        if not (isinstance(other, TwoCauseRBM) and self.a == other.a and self.b == other.b):
+            return False
+        if self.belief_bias is None or other.belief_bias is None:
+            return self.belief_bias is None and other.belief_bias is None
+        return np.array_equal(self.belief_bias, other.belief_bias)
+
+    @property
+    def total_visible_bias(self) -> FloatArray:
+        """The bias of the belief layer: W^A_0 + W^B_0 (the notes' model) or ``belief_bias``."""
+        if self.belief_bias is None:
+            return self.a.visible_bias + self.b.visible_bias
+        return self.belief_bias
 
     # ---------------------------------------------------------------- inputs
     def _hidden_batches(self, h_a, h_b):
@@ -77,20 +101,27 @@ class TwoCauseRBM:
         phi_b = h_b @ self.b.weights + self.b.visible_bias
         return _unbatch(phi_a, single), _unbatch(phi_b, single)
 
+    def likelihood_input(self, h_a: ArrayLike, h_b: ArrayLike) -> FloatArray:
+        """x = W^A h^A + W^B h^B + the belief layer's bias, so that P(v_i = 1 | h) = σ(x_i).
+
+        In the notes' model (no ``belief_bias``) this is φ^A + φ^B.
+        """
+        h_a, h_b, single = self._hidden_batches(h_a, h_b)
+        return _unbatch(h_a @ self.a.weights + h_b @ self.b.weights + self.total_visible_bias, single)
+
     # ----------------------------------------------------------- probability
     def log_p_star(self, h_a: ArrayLike, h_b: ArrayLike, v: ArrayLike) -> FloatArray:
         """log P*(h^A, h^B, v) = log P*_A(h^A) + log P*_B(h^B) + log P(v | h^A, h^B); shape () or (n,)."""
         h_a, h_b, single_h = self._hidden_batches(h_a, h_b)
         v, single_v = as_batch(v, self.n_visible, "v")
-        phi = h_a @ self.a.weights + self.a.visible_bias + h_b @ self.b.weights + self.b.visible_bias
+        phi = h_a @ self.a.weights + h_b @ self.b.weights + self.total_visible_bias
         log_p_v = (v * log_expit(phi) + (1 - v) * log_expit(-phi)).sum(axis=1)
         value = self.a.log_p_star_h(h_a) + self.b.log_p_star_h(h_b) + log_p_v
         return _unbatch(value, single_h and single_v)
 
     def p_v_given_h(self, h_a: ArrayLike, h_b: ArrayLike) -> FloatArray:
-        """P(v_i = 1 | h^A, h^B) = σ(φ^A_i + φ^B_i)."""
-        phi_a, phi_b = self.visible_inputs(h_a, h_b)
-        return expit(phi_a + phi_b)
+        """P(v_i = 1 | h^A, h^B) = σ(φ^A_i + φ^B_i) (σ of :meth:`likelihood_input` in general)."""
+        return expit(self.likelihood_input(h_a, h_b))
 
     def psi(self, h_a: ArrayLike, h_b: ArrayLike, v: ArrayLike,
             correction: str = "exact") -> tuple[FloatArray, FloatArray]:
@@ -110,8 +141,11 @@ class TwoCauseRBM:
         h_a, h_b, v = (np.broadcast_to(x, (n, x.shape[1])) for x in (h_a, h_b, v))
         phi_a = h_a @ self.a.weights + self.a.visible_bias
         phi_b = h_b @ self.b.weights + self.b.visible_bias
-        psi_a = sampling.layer_psi(phi_a, phi_b, h_a, self.a.weights, v @ self.a.weights.T + self.a.hidden_bias, corr)
-        psi_b = sampling.layer_psi(phi_b, phi_a, h_b, self.b.weights, v @ self.b.weights.T + self.b.hidden_bias, corr)
+        total = h_a @ self.a.weights + h_b @ self.b.weights + self.total_visible_bias
+        psi_a = sampling.layer_psi(phi_a, total - phi_a, h_a, self.a.weights,
+                                   v @ self.a.weights.T + self.a.hidden_bias, corr)
+        psi_b = sampling.layer_psi(phi_b, total - phi_b, h_b, self.b.weights,
+                                   v @ self.b.weights.T + self.b.hidden_bias, corr)
         single = single_h and single_v
         return _unbatch(psi_a, single), _unbatch(psi_b, single)
 
@@ -182,8 +216,8 @@ class TwoCauseRBM:
         """Each cause's own picture of v, given hidden states (for example posterior samples).
 
         mode="solo"            σ(φ^A): cause A alone with its own visible bias.
-        mode="counterfactual"  σ(φ^A + W^B_0): what v would look like if B's
-                               hidden units were all silent (B's bias stays).
+        mode="counterfactual"  P(v | h^A, h^B = 0): what v would look like if B's
+                               hidden units were all silent (σ(φ^A + W^B_0) in the notes' model).
 
         Returns
         -------
@@ -193,21 +227,28 @@ class TwoCauseRBM:
         if mode == "solo":
             return expit(phi_a), expit(phi_b)
         if mode == "counterfactual":
-            return expit(phi_a + self.b.visible_bias), expit(phi_b + self.a.visible_bias)
+            h_a, h_b, single = self._hidden_batches(h_a, h_b)
+            silent_a, silent_b = np.zeros_like(h_a), np.zeros_like(h_b)
+            recon_a, recon_b = self.p_v_given_h(h_a, silent_b), self.p_v_given_h(silent_a, h_b)
+            return _unbatch(recon_a, single), _unbatch(recon_b, single)
         raise ValueError(f"mode must be 'solo' or 'counterfactual', got {mode!r}")
 
     # -------------------------------------------------------------------- I/O
     def save(self, path: str | os.PathLike) -> Path:
-        """Write both causes to one .npz file atomically."""
-        return save_arrays(path, "TwoCauseRBM", {**self.a.to_arrays("a_"), **self.b.to_arrays("b_")})
+        """Write both causes (and the belief layer's bias, if set) to one .npz file atomically."""
+        arrays = {**self.a.to_arrays("a_"), **self.b.to_arrays("b_")}
+        if self.belief_bias is not None:
+            arrays["belief_bias"] = self.belief_bias
+        return save_arrays(path, "TwoCauseRBM", arrays)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "TwoCauseRBM":
         """Read a model written by :meth:`save`; raises ModelFileError on a bad file."""
         shapes = {**RBM.array_shapes("a_", "n_hidden_a"), **RBM.array_shapes("b_", "n_hidden_b")}
-        arrays = load_arrays(path, "TwoCauseRBM", shapes)
+        arrays = load_arrays(path, "TwoCauseRBM", shapes, optional={"belief_bias": ("n_visible",)})
         return cls(RBM(arrays["a_weights"], arrays["a_visible_bias"], arrays["a_hidden_bias"]),
-                   RBM(arrays["b_weights"], arrays["b_visible_bias"], arrays["b_hidden_bias"]))
+                   RBM(arrays["b_weights"], arrays["b_visible_bias"], arrays["b_hidden_bias"]),
+                   arrays.get("belief_bias"))
 
 
 def _common_batch_size(*named):

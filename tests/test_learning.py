@@ -176,3 +176,17 @@ def test_scores():
     assert separation.cosine_similarity(truth, truth)[0] == pytest.approx(1.0)
     assert separation.cross_entropy(truth, truth)[0] < 1e-4
     assert separation.cross_entropy(np.full((1, 4), 0.5), truth)[0] == pytest.approx(4 * np.log(2))
+
+
+def test_wake_statistics_with_a_merged_belief_bias():
+    base = random_two_cause(2, 2, 3, scale=3, seed=4)
+    model = TwoCauseRBM(base.a, base.b, belief_bias=np.array([0.5, -1.0, 2.0]))
+    v, h_a, h_b = np.array([[1.0, 0, 1]]), np.array([[1.0, 0]]), np.array([[1.0, 1]])
+    wake = training.wake_statistics(model, v, h_a, h_b)
+    joint = lambda: float(model.log_p_star(h_a, h_b, v)[0])
+    for index in np.ndindex(3):
+        assert wake["belief_bias"][index] == pytest.approx(_finite_difference(joint, model.belief_bias, index), abs=1e-6)
+        assert wake["a_visible_bias"][index] == pytest.approx(
+            _finite_difference(joint, model.a.visible_bias, index), abs=1e-6)
+    for index in np.ndindex(2, 3):
+        assert wake["b_weights"][index] == pytest.approx(_finite_difference(joint, model.b.weights, index), abs=1e-6)

@@ -204,3 +204,54 @@ def test_save_load_round_trip(tmp_path):
     path = model.save(tmp_path / "m.npz")
     assert TwoCauseRBM.load(path) == model
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]
+
+
+def merged_bias_model(seed=31):
+    """The notes' §1 variant: one bias for the belief layer; each cause's prior keeps its own."""
+    model = random_two_cause(2, 3, 4, scale=6, seed=seed)
+    return TwoCauseRBM(model.a, model.b, belief_bias=np.random.default_rng(seed).uniform(-3, 3, 4))
+
+
+def test_merged_bias_psi_is_the_log_joint_difference():
+    model = merged_bias_model()
+    rng = np.random.default_rng(0)
+    h_a = rng.integers(0, 2, (32, 2)).astype(float)
+    h_b = rng.integers(0, 2, (32, 3)).astype(float)
+    v = rng.integers(0, 2, (32, 4)).astype(float)
+    psi_a, psi_b = model.psi(h_a, h_b, v)
+    for j in range(2):
+        on, off = h_a.copy(), h_a.copy()
+        on[:, j], off[:, j] = 1, 0
+        np.testing.assert_allclose(psi_a[:, j], model.log_p_star(on, h_b, v) - model.log_p_star(off, h_b, v),
+                                   atol=1e-9)
+    for j in range(3):
+        on, off = h_b.copy(), h_b.copy()
+        on[:, j], off[:, j] = 1, 0
+        np.testing.assert_allclose(psi_b[:, j], model.log_p_star(h_a, on, v) - model.log_p_star(h_a, off, v),
+                                   atol=1e-9)
+
+
+def test_merged_bias_sequential_gibbs_matches_posterior():
+    model = merged_bias_model()
+    v = np.array([1.0, 1.0, 0.0, 1.0])
+    target = exact.posterior(model, v)
+    assert stats.total_variation(exact.sampler_stationary_distribution(model, v), target) < 1e-12
+    n_chains = 30_000
+    sweeps = choose_sweeps(model, v, np.full(target.size, 1 / target.size),
+                           stats.expected_tv_floor(target, n_chains) / 20)
+    for correction in ("exact", "sigmoid"):  # compiled and Python paths
+        h_a, h_b = model.sample_posterior(np.tile(v, (n_chains, 1)), sweeps, correction=correction, rng=3)
+        expected = target if correction == "exact" else exact.sampler_stationary_distribution(model, v, correction)
+        fit = stats.g_test(stats.counts(exact.state_index(np.hstack([h_a, h_b])), target.size), expected)
+        assert fit.p_value > 1e-3 and fit.tv < 4 * fit.tv_floor, (correction, fit)
+
+
+def test_merged_bias_normalises_and_round_trips(tmp_path):
+    model = merged_bias_model()
+    assert exact.two_cause_visible_distribution(model).sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(np.exp(exact.two_cause_log_probability(model, exact.binary_states(4))),
+                               exact.two_cause_visible_distribution(model), rtol=1e-10)
+    loaded = TwoCauseRBM.load(model.save(tmp_path / "merged.npz"))
+    assert loaded == model and loaded != TwoCauseRBM(model.a, model.b)
+    with pytest.raises(ValueError, match=r"belief_bias must be a finite array of shape \(4,\)"):
+        TwoCauseRBM(model.a, model.b, belief_bias=np.zeros(3))
