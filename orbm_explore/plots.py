@@ -32,9 +32,9 @@ __all__ = [
 DIVERGING = "RdYlGn"
 
 
-def correction_grid(w: float, reach: float, h: float, n: int = 200, correction: str = "exact",
-                    gain: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The correction on an n×n grid over the actual input φ^A_i (x) and ε_i (y).
+def correction_grid(w: float, reach: float, h: float, n: int = 200,
+                    correction: str = "exact") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A registered correction on an n×n grid over the actual input φ^A_i (x) and ε_i (y).
 
     The notes' §1.1 panels use the *actual* input φ = φ^{A0} + h W on the x axis,
     so h = 0 and h = 1 give two different pictures of the same function.
@@ -45,17 +45,7 @@ def correction_grid(w: float, reach: float, h: float, n: int = 200, correction: 
     """
     phi = np.linspace(-reach, reach, n)
     eps = np.linspace(-reach, reach, n)
-    phi_grid, eps_grid = phi[None, :], eps[:, None]
-    if correction == "exact":
-        values = corrections.exact(phi_grid - h * w, eps_grid, w)
-    elif correction in ("sigmoid", "sigmoid_nogain"):
-        values = corrections.sigmoid(phi_grid - h * w, eps_grid, w, gain=gain and correction == "sigmoid")
-    elif correction == "local":
-        values = corrections.local(phi_grid, h, eps_grid, w, gain=gain)
-    elif correction == "linear":
-        values = corrections.linear(phi_grid, eps_grid, w)
-    else:
-        values = corrections.get_correction(correction).from_state(phi_grid, h, eps_grid, w)
+    values = corrections.get_correction(correction).from_state(phi[None, :], h, eps[:, None], w)
     return phi, eps, np.broadcast_to(values, (n, n))
 
 
