@@ -74,15 +74,6 @@ def exact_correction_flat(phi0, eps, w, out):
         out[k] = exact_correction_scalar(phi0[k], eps[k], w[k])
 
 
-@njit(parallel=True, cache=True)
-def log_sigmoid_sum_flat(x):
-    """Σ_k log σ(x[k]); used only as the benchmarks' floor (pure log-sigmoid cost)."""
-    total = 0.0
-    for k in prange(x.size):
-        total += log_sigmoid_scalar(x[k])
-    return total
-
-
 @njit(cache=True, inline="always", fastmath=_FAST)
 def _update_unit(c, j, h, w_row, base, u, own_phi, own_log, phi_ab, log_ab, fresh_own, fresh_ab):
     """One exact Gibbs update of hidden unit j in chain c.

@@ -40,12 +40,17 @@ __all__ = [
 ]
 
 
+def _display_png(save: Callable) -> None:
+    """Display what ``save(buffer, **kwargs)`` (a ``savefig``) writes, as a PNG image."""
+    buffer = io.BytesIO()
+    save(buffer, format="png", bbox_inches="tight")
+    display(Image(data=buffer.getvalue()))
+
+
 def show_figure(fig: Figure) -> None:
     """Display ``fig`` as a static PNG (works headless and in every backend) and close it."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
+    _display_png(fig.savefig)
     plt.close(fig)
-    display(Image(data=buffer.getvalue()))
 
 
 @dataclass(frozen=True)
@@ -285,10 +290,7 @@ class App:
 
     def show_static(self) -> None:
         """Display the current figure as a PNG (for headless runs and printed handouts)."""
-        buffer = io.BytesIO()
-        save = self.blitter.savefig if self.blitter else self.figure.savefig
-        save(buffer, format="png", bbox_inches="tight")
-        display(Image(data=buffer.getvalue()))
+        _display_png(self.blitter.savefig if self.blitter else self.figure.savefig)
 
     def _ipython_display_(self) -> None:
         display(self.widget)
