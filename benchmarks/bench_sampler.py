@@ -11,7 +11,7 @@ from numba import njit, prange
 from scipy.special import expit, log_expit
 
 from _common import format_table, time_interleaved, write_results
-from orbm_explore import _kernels
+from orbm_explore._kernels import correction as _kernels
 from orbm_explore.rbm import RBM
 from orbm_explore.two_cause import TwoCauseRBM
 

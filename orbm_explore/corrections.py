@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
-from . import _kernels
+from ._kernels import correction as _kernels
 from .numerics import as_float_array, broadcast_named, log_sigmoid, softplus
 
 __all__ = [

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from scipy.special import expit, log_expit
 from tqdm.auto import tqdm
 
-from . import _kernels
+from ._kernels import sweep as _kernels
 from .corrections import Correction, get_correction
 
 __all__ = ["layer_psi", "run_sweeps", "SCHEDULES"]

@@ -182,7 +182,7 @@ def test_bad_input_names_the_argument():
 
 
 def test_large_inputs_split_across_threads_match_the_scalar_kernel():
-    from orbm_explore import _kernels
+    from orbm_explore._kernels import correction as _kernels
 
     rng = np.random.default_rng(3)
     n = corrections._THREADED_FROM * 2 + 12345
