@@ -22,6 +22,8 @@ __all__ = [
     "as_binary_array",
     "broadcast_named",
     "as_generator",
+    "bernoulli",
+    "check_count",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -158,3 +160,27 @@ def as_generator(rng: None | int | np.random.Generator | np.random.SeedSequence 
     if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence)):
         return np.random.default_rng(rng)
     raise TypeError(f"rng must be None, an int seed or a numpy.random.Generator, got {type(rng).__name__}")
+
+
+def bernoulli(p: FloatArray, rng: np.random.Generator) -> FloatArray:
+    """Draw 0.0/1.0 samples with success probabilities ``p`` (any shape; no input checks)."""
+    return (rng.random(p.shape) < p).astype(np.float64)
+
+
+def check_count(value: Any, name: str, minimum: int = 0, maximum: int | None = None) -> int:
+    """Check that ``value`` is an integer in [minimum, maximum]; return it as a Python int.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (bools are refused too), naming ``name``.
+    ValueError
+        If it is out of range, naming ``name`` and the range.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    value = int(value)
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f">= {minimum}" if maximum is None else f"between {minimum} and {maximum}"
+        raise ValueError(f"{name} must be an integer {bound}, got {value}")
+    return value

@@ -20,11 +20,16 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, log_expit
 
 from .modelio import load_arrays, save_arrays
-from .numerics import as_binary_array, as_float_array, as_generator
+from .numerics import as_binary_array, as_float_array, as_generator, bernoulli, check_count
 
 __all__ = ["RBM", "as_batch", "bernoulli"]
 
 FloatArray = NDArray[np.float64]
+# The largest total input a unit may receive, Σ|W| + |bias|: beyond it sums of
+# inputs could overflow float64.
+MAX_INPUT = 1e300
+# Gibbs steps a single call may ask for.
+MAX_STEPS = 10**9
 
 
 def as_batch(x: ArrayLike, width: int, name: str, binary: bool = True) -> tuple[FloatArray, bool]:
@@ -40,11 +45,6 @@ def as_batch(x: ArrayLike, width: int, name: str, binary: bool = True) -> tuple[
         raise ValueError(f"{name} must have shape ({width},) or (n, {width}), got {array.shape}")
     single = array.ndim == 1
     return (array[None, :] if single else array), single
-
-
-def bernoulli(p: FloatArray, rng: np.random.Generator) -> FloatArray:
-    """Draw 0/1 samples with success probabilities ``p`` (any shape)."""
-    return (rng.random(p.shape) < p).astype(np.float64)
 
 
 def _unbatch(x: FloatArray, single: bool) -> FloatArray:
@@ -78,6 +78,7 @@ class RBM:
         for name, array in [("weights", weights), ("visible_bias", visible_bias), ("hidden_bias", hidden_bias)]:
             if not np.all(np.isfinite(array)):
                 raise ValueError(f"{name} must be finite")
+        check_input_bound(weights, visible_bias, hidden_bias)
         self.weights = np.array(weights, dtype=np.float64)
         self.visible_bias = np.array(visible_bias, dtype=np.float64)
         self.hidden_bias = np.array(hidden_bias, dtype=np.float64)
@@ -86,6 +87,11 @@ class RBM:
     @classmethod
     def random(cls, n_hidden: int, n_visible: int, scale: float = 1.0, rng: Any = None) -> "RBM":
         """An RBM with weights and biases drawn from N(0, scale²)."""
+        check_count(n_hidden, "n_hidden", minimum=1)
+        check_count(n_visible, "n_visible", minimum=1)
+        scale = as_float_array(scale, "scale")
+        if scale.ndim != 0 or not 0 <= scale <= 1e6:
+            raise ValueError(f"scale must be a number between 0 and 1e6, got {scale!r}")
         rng = as_generator(rng)
         return cls(rng.normal(0, scale, (n_hidden, n_visible)), rng.normal(0, scale, n_visible),
                    rng.normal(0, scale, n_hidden))
@@ -109,15 +115,22 @@ class RBM:
     def copy(self) -> "RBM":
         return RBM(self.weights, self.visible_bias, self.hidden_bias)
 
+    # Unchecked arithmetic for the package's own loops: 2-D float arrays in, 2-D out.
+    def _visible_input(self, h: FloatArray) -> FloatArray:
+        return h @ self.weights + self.visible_bias
+
+    def _hidden_input(self, v: FloatArray) -> FloatArray:
+        return v @ self.weights.T + self.hidden_bias
+
     def visible_input(self, h: ArrayLike) -> FloatArray:
         """φ(h) = h W + W_0, shape (n_visible,) or (n, n_visible)."""
         h, single = as_batch(h, self.n_hidden, "h")
-        return _unbatch(h @ self.weights + self.visible_bias, single)
+        return _unbatch(self._visible_input(h), single)
 
     def hidden_input(self, v: ArrayLike) -> FloatArray:
         """ψ(v) = W v + W_j0, the vanilla Gibbs log-odds of each hidden unit (notes §0.2)."""
         v, single = as_batch(v, self.n_visible, "v")
-        return _unbatch(v @ self.weights.T + self.hidden_bias, single)
+        return _unbatch(self._hidden_input(v), single)
 
     # ------------------------------------------------------------ probability
     def log_p_star(self, h: ArrayLike, v: ArrayLike) -> FloatArray:
@@ -130,14 +143,15 @@ class RBM:
     def log_p_star_h(self, h: ArrayLike) -> FloatArray:
         """The closed-form marginal log P*(h) = Σ_j h_j W_j0 + Σ_i log(1 + e^{φ_i(h)}) (§0.1)."""
         h, single = as_batch(h, self.n_hidden, "h")
-        phi = h @ self.weights + self.visible_bias
-        return _unbatch(h @ self.hidden_bias - log_expit(-phi).sum(axis=1), single)
+        return _unbatch(self._log_p_star_h(h), single)
+
+    def _log_p_star_h(self, h: FloatArray) -> FloatArray:
+        return h @ self.hidden_bias - log_expit(-self._visible_input(h)).sum(axis=1)
 
     def free_energy(self, v: ArrayLike) -> FloatArray:
         """F(v) = -Σ_i W_0i v_i - Σ_j log(1 + e^{ψ_j(v)}), so that log P*(v) = -F(v)."""
         v, single = as_batch(v, self.n_visible, "v")
-        psi = v @ self.weights.T + self.hidden_bias
-        return _unbatch(-(v @ self.visible_bias) + log_expit(-psi).sum(axis=1), single)
+        return _unbatch(-(v @ self.visible_bias) + log_expit(-self._hidden_input(v)).sum(axis=1), single)
 
     def p_h_given_v(self, v: ArrayLike) -> FloatArray:
         """P(h_j = 1 | v) = σ(ψ_j(v)), shape (n_hidden,) or (n, n_hidden)."""
@@ -159,10 +173,10 @@ class RBM:
         """
         rng = as_generator(rng)
         v, single = as_batch(v, self.n_visible, "v")
-        _check_count(n_steps, "n_steps", minimum=1)
+        check_count(n_steps, "n_steps", minimum=1, maximum=MAX_STEPS)
         for _ in range(n_steps):
-            h = bernoulli(expit(v @ self.weights.T + self.hidden_bias), rng)
-            v = bernoulli(expit(h @ self.weights + self.visible_bias), rng)
+            h = bernoulli(expit(self._hidden_input(v)), rng)
+            v = bernoulli(expit(self._visible_input(h)), rng)
         return _unbatch(h, single), _unbatch(v, single)
 
     def sample_hidden(self, n_samples: int, n_steps: int = 200, rng: Any = None,
@@ -174,16 +188,22 @@ class RBM:
         ndarray, shape (n_samples, n_hidden)
         """
         rng = as_generator(rng)
-        _check_count(n_samples, "n_samples", minimum=1)
-        _check_count(n_steps, "n_steps", minimum=0)
+        check_count(n_samples, "n_samples", minimum=1)
+        check_count(n_steps, "n_steps", minimum=0, maximum=MAX_STEPS)
         if h_init is None:
             h = bernoulli(np.full((n_samples, self.n_hidden), 0.5), rng)
         else:
             h, _ = as_batch(h_init, self.n_hidden, "h_init")
+            if h.shape[0] not in (1, n_samples):
+                raise ValueError(f"h_init must have 1 or n_samples={n_samples} rows, got {h.shape[0]}")
             h = np.broadcast_to(h, (n_samples, self.n_hidden)).copy()
+        return self._gibbs_hidden(h, n_steps, rng)
+
+    def _gibbs_hidden(self, h: FloatArray, n_steps: int, rng: np.random.Generator) -> FloatArray:
+        """n_steps of h → v → h block Gibbs from hidden states h (n, n_hidden); no checks."""
         for _ in range(n_steps):
-            v = bernoulli(expit(h @ self.weights + self.visible_bias), rng)
-            h = bernoulli(expit(v @ self.weights.T + self.hidden_bias), rng)
+            v = bernoulli(expit(self._visible_input(h)), rng)
+            h = bernoulli(expit(self._hidden_input(v)), rng)
         return h
 
     def sample(self, n_samples: int, n_steps: int = 200, rng: Any = None) -> tuple[FloatArray, FloatArray]:
@@ -195,7 +215,7 @@ class RBM:
         """
         rng = as_generator(rng)
         h = self.sample_hidden(n_samples, n_steps, rng)
-        v = bernoulli(expit(h @ self.weights + self.visible_bias), rng)
+        v = bernoulli(expit(self._visible_input(h)), rng)
         return h, v
 
     # ---------------------------------------------------------- interop, I/O
@@ -239,6 +259,15 @@ class RBM:
         return cls(arrays["weights"], arrays["visible_bias"], arrays["hidden_bias"])
 
 
-def _check_count(value: Any, name: str, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+def check_input_bound(weights: FloatArray, visible_bias: FloatArray, hidden_bias: FloatArray) -> None:
+    """Refuse parameters so large that a unit's total input Σ|W| + |bias| could exceed MAX_INPUT.
+
+    weights (n_hidden, n_visible), visible_bias (n_visible,), hidden_bias (n_hidden,).
+    """
+    with np.errstate(over="ignore"):  # an overflow to inf is refused below
+        bounds = (("visible", np.abs(weights).sum(axis=0) + np.abs(visible_bias)),
+                  ("hidden", np.abs(weights).sum(axis=1) + np.abs(hidden_bias)))
+    for name, bound in bounds:
+        if bound.size and not np.max(bound) <= MAX_INPUT:
+            raise ValueError(f"weights and biases are too large: a {name} unit's total input could reach "
+                             f"{np.max(bound):.3g}, above {MAX_INPUT:g}")

@@ -1,50 +1,143 @@
-"""Posterior samplers for the two-cause model: P(h^A, h^B | v).
+"""Posterior sampling for the two-cause model, P(h^A, h^B | v), as an explicit state and a step.
 
-Two schedules:
+Usage::
 
-``"sequential"``  one hidden unit at a time, each from its full conditional
-                  given every other unit (A's units in order, then B's).
-                  With the exact correction this is a valid Gibbs sampler.
-``"parallel"``    a whole layer at once from the old state (A, then B), as
-                  the predecessor code did. Given v the units of one cause
-                  are coupled, so this does *not* leave the posterior
-                  invariant; it is kept so that its bias can be seen.
+    sampler = model.posterior_sampler(correction="exact", schedule="sequential")
+    state = sampler.init(v, rng=0)        # one chain per row of v
+    for _ in range(50):
+        sampler.step(state)               # one sweep over every hidden unit, in place
+        use(state.h_a, state.h_b)
 
-The sequential exact sampler runs in a compiled kernel that keeps φ^A,
-φ^B, φ^A+φ^B and their log-sigmoids up to date, so each unit update costs
-two fresh log-sigmoids per visible unit and chain.
+The correction and the schedule are resolved once, when the sampler is made,
+and the sampler holds a snapshot of the model's parameters: it never calls
+back into the model. :meth:`TwoCauseRBM.sample_posterior` is a short driver
+over these two calls.
+
+Schedules
+---------
+``"sequential"``  one hidden unit at a time, each from its conditional given
+                  every other unit (A's units in order, then B's). With the
+                  exact correction this is a valid Gibbs sampler.
+``"parallel"``    a whole layer at once from the old state (A, then B given
+                  the new A), as the predecessor code did. Given v the units
+                  of one cause are coupled, so this does *not* leave the
+                  posterior invariant; it is kept so that its bias can be seen.
+
+The conditional log-odds of unit j of cause A (notes §1, §2) is
+
+    ψ_j = W_j0 + Σ_i W_ji v_i + Σ_i C(φ^A_i, h_j, ε_i, W_ji),
+
+with φ^A the cause's own input to the visibles, ε = x − φ^A the rest of the
+belief layer's input x, and C a correction from :mod:`orbm_explore.corrections`.
+:func:`sequential_sweep` and :func:`parallel_sweep` write this out in numpy;
+they are the reference. The sequential exact sampler runs the same update in
+a compiled kernel (:mod:`orbm_explore._kernels.sweep`) that keeps σ(±φ) and
+σ(±x) of the current state cached, so that only the flipped terms are fresh.
+
+Every sweep draws one uniform per chain and hidden unit, ``rng.random((n,
+H_A + H_B))``, whichever path runs, so stepping k times by one sweep gives
+exactly the draws of one step by k sweeps.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, log_expit
 from tqdm.auto import tqdm
 
-from ._kernels import sweep as _kernels
+from ._kernels import parallel
+from ._kernels import sweep as _sweep
 from .corrections import Correction, get_correction
+from .numerics import as_binary_array, as_generator, bernoulli, check_count
 
-__all__ = ["layer_psi", "run_sweeps", "SCHEDULES"]
+__all__ = ["SCHEDULES", "MAX_SWEEPS", "Cause", "PosteriorSampler", "PosteriorState", "layer_psi",
+           "sequential_sweep", "parallel_sweep"]
 
 FloatArray = NDArray[np.float64]
 SCHEDULES = ("sequential", "parallel")
-# Uniform draws made at once in the compiled path: bounds memory for many chains.
-_UNIFORMS_PER_BLOCK = 1 << 22
+MAX_SWEEPS = 10**9
+# Caches are recomputed from h every this many sweeps (counted from init), so
+# rounding cannot build up; being tied to the count keeps stepping patterns equivalent.
+_REFRESH_SWEEPS = 256
+# A compiled call is cut to about this much work, so Ctrl-C takes effect quickly.
+_SECONDS_PER_CALL = 0.05
+_SECONDS_PER_UPDATE = 4e-9  # per chain, hidden unit and visible unit (a generous estimate)
+_UNIFORMS_PER_CALL = 1 << 22
+# Work per thread below which a call stays on one thread (a thread hand-off costs tens of µs).
+_MIN_SECONDS_PER_THREAD = 5e-4
 
 
-def layer_psi(own_phi: FloatArray, other_phi: FloatArray, h: FloatArray, weights: FloatArray,
+@dataclass(frozen=True, eq=False)
+class Cause:
+    """One cause's parameters, as the sampler needs them.
+
+    Attributes
+    ----------
+    weights : (H, V)         W_ji.
+    hidden_bias : (H,)       W_j0.
+    visible_bias : (V,)      W_0i, the cause's own visible bias (in its prior P*(h)).
+    """
+
+    weights: FloatArray
+    hidden_bias: FloatArray
+    visible_bias: FloatArray
+
+    @property
+    def n_hidden(self) -> int:
+        return self.weights.shape[0]
+
+
+@dataclass(eq=False)
+class PosteriorState:
+    """The chains of a posterior sampler: hidden states, inputs and cached terms.
+
+    Attributes
+    ----------
+    v : (n, V)            the clamped visible pattern of each chain.
+    h_a, h_b : (n, H_A), (n, H_B)   current hidden states (0.0 or 1.0).
+    rng : numpy.random.Generator    the chains' random stream.
+    n_sweeps : int        sweeps done since :meth:`PosteriorSampler.init`.
+    phi_a, phi_b : (n, V) each cause's input to the visibles, h W + W_0.
+    x : (n, V)            the belief layer's input, so that P(v_i = 1 | h) = σ(x_i).
+    base_a, base_b : (n, H)   the vanilla log-odds W_j0 + Σ_i W_ji v_i.
+    cache : tuple         terms the compiled kernel keeps up to date (empty otherwise).
+
+    The arrays are updated in place by :meth:`PosteriorSampler.step`; copy
+    ``h_a``/``h_b`` to keep a sample.
+    """
+
+    v: FloatArray
+    h_a: FloatArray
+    h_b: FloatArray
+    rng: np.random.Generator
+    phi_a: FloatArray
+    phi_b: FloatArray
+    x: FloatArray
+    base_a: FloatArray
+    base_b: FloatArray
+    n_sweeps: int = 0
+    cache: tuple = field(default=(), repr=False)
+
+    @property
+    def n_chains(self) -> int:
+        return self.v.shape[0]
+
+
+# ----------------------------------------------------------------- the formulas
+def layer_psi(own_phi: FloatArray, other: FloatArray, h: FloatArray, weights: FloatArray,
               base: FloatArray, correction: Correction) -> FloatArray:
-    """Gibbs log-odds ψ_j of every unit of one cause, each given all the other units.
+    """ψ_j of every unit of one cause, each given all the other units (no input checks).
 
     Parameters
     ----------
     own_phi : (n, V)   this cause's actual input to the visibles, φ^A.
-    other_phi : (n, V) the other cause's input, ε = φ^B.
+    other : (n, V)     the rest of the belief layer's input, ε = x − φ^A.
     h : (n, H)         this cause's hidden states.
-    weights : (H, V)   this cause's weights W^A.
+    weights : (H, V)   this cause's weights.
     base : (n, H)      the vanilla part W_j0 + Σ_i W_ji v_i.
     correction : Correction
 
@@ -54,79 +147,209 @@ def layer_psi(own_phi: FloatArray, other_phi: FloatArray, h: FloatArray, weights
     """
     psi = base.copy()
     for j in range(weights.shape[0]):
-        psi[:, j] += correction.from_state(own_phi, h[:, j:j + 1], other_phi, weights[j]).sum(axis=1)
+        psi[:, j] += correction.from_state(own_phi, h[:, j:j + 1], other, weights[j]).sum(axis=1)
     return psi
 
 
-def run_sweeps(model: Any, v: FloatArray, h_a: FloatArray, h_b: FloatArray, n_sweeps: int,
-               correction: str, schedule: str, rng: np.random.Generator,
-               progress: bool = False) -> tuple[FloatArray, FloatArray]:
-    """Run ``n_sweeps`` sweeps on a batch of chains; inputs are checked 2-D float arrays.
+def sequential_sweep(a: Cause, b: Cause, state: PosteriorState, correction: Correction,
+                     uniforms: FloatArray) -> None:
+    """One sequential sweep in numpy, in place: the reference the compiled kernel is tested against.
 
-    ``h_a`` and ``h_b`` are updated in place and returned.
+    ``uniforms`` has shape (n, H_A + H_B): unit j of A uses column j, unit j of B column H_A + j.
     """
-    corr = get_correction(correction)
-    if schedule not in SCHEDULES:
-        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
-    a, b = model.a, model.b
-    base_a = v @ a.weights.T + a.hidden_bias
-    base_b = v @ b.weights.T + b.hidden_bias
-    if schedule == "sequential" and corr.name == "exact":
-        return _sequential_exact(model, h_a, h_b, base_a, base_b, n_sweeps, rng, progress)
-    bar = tqdm(total=n_sweeps, desc=f"{schedule} Gibbs ({corr.name})", disable=not progress, leave=False)
-    for _ in range(n_sweeps):
-        if schedule == "sequential":
-            _sequential_python(model, h_a, h_b, base_a, base_b, corr, rng)
-        else:
-            phi_a, phi_b = model.visible_inputs(h_a, h_b)
-            total = model.likelihood_input(h_a, h_b)
-            psi_a = layer_psi(phi_a, total - phi_a, h_a, a.weights, base_a, corr)
-            h_a[...] = rng.random(h_a.shape) < expit(psi_a)
-            total = model.likelihood_input(h_a, h_b)
-            psi_b = layer_psi(phi_b, total - phi_b, h_b, b.weights, base_b, corr)
-            h_b[...] = rng.random(h_b.shape) < expit(psi_b)
-        bar.update()
-    bar.close()
-    return h_a, h_b
-
-
-def _sequential_python(model, h_a, h_b, base_a, base_b, corr, rng):
-    """One sequential sweep for any registered correction, vectorised over chains."""
-    phi_a, phi_b = model.visible_inputs(h_a, h_b)
-    total = model.likelihood_input(h_a, h_b)  # the belief layer's input; the other cause's part is total - own
-    for own, h, rbm, base in [(phi_a, h_a, model.a, base_a), (phi_b, h_b, model.b, base_b)]:
-        for j in range(rbm.n_hidden):
-            w_row = rbm.weights[j]
-            psi = base[:, j] + corr.from_state(own, h[:, j:j + 1], total - own, w_row).sum(axis=1)
-            new = (rng.random(psi.shape) < expit(psi)).astype(np.float64)
+    for cause, h, own, base, offset in ((a, state.h_a, state.phi_a, state.base_a, 0),
+                                        (b, state.h_b, state.phi_b, state.base_b, a.n_hidden)):
+        for j in range(cause.n_hidden):
+            w_row = cause.weights[j]
+            psi = base[:, j] + correction.from_state(own, h[:, j:j + 1], state.x - own, w_row).sum(axis=1)
+            new = (uniforms[:, offset + j] < expit(psi)).astype(np.float64)
             change = (new - h[:, j])[:, None] * w_row
             own += change
-            total += change
+            state.x += change
             h[:, j] = new
 
 
-def _sequential_exact(model, h_a, h_b, base_a, base_b, n_sweeps, rng, progress):
-    a, b = model.a, model.b
-    n_chains = h_a.shape[0]
-    phi_a = np.ascontiguousarray(h_a @ a.weights + a.visible_bias)
-    phi_b = np.ascontiguousarray(h_b @ b.weights + b.visible_bias)
-    phi_ab = np.ascontiguousarray(model.likelihood_input(h_a, h_b))  # φ^A + φ^B in the notes' model
-    log_a, log_b, log_ab = log_expit(phi_a), log_expit(phi_b), log_expit(phi_ab)
-    h_a_c, h_b_c = np.ascontiguousarray(h_a), np.ascontiguousarray(h_b)
-    per_sweep = max(1, n_chains * (a.n_hidden + b.n_hidden))
-    block = max(1, min(n_sweeps, _UNIFORMS_PER_BLOCK // per_sweep))
-    bar = tqdm(total=n_sweeps, desc="sequential Gibbs (exact)", disable=not progress, leave=False)
-    done = 0
-    while done < n_sweeps:
-        todo = min(block, n_sweeps - done)
-        uniforms_a = rng.random((todo, n_chains, a.n_hidden))
-        uniforms_b = rng.random((todo, n_chains, b.n_hidden))
-        _kernels.sequential_sweeps_exact(h_a_c, h_b_c, a.weights, b.weights,
-                                         np.ascontiguousarray(base_a), np.ascontiguousarray(base_b),
-                                         phi_a, phi_b, phi_ab, log_a, log_b, log_ab, uniforms_a, uniforms_b)
-        done += todo
-        bar.update(todo)
-    bar.close()
-    h_a[...] = h_a_c
-    h_b[...] = h_b_c
-    return h_a, h_b
+def parallel_sweep(a: Cause, b: Cause, state: PosteriorState, correction: Correction,
+                   uniforms: FloatArray) -> None:
+    """One parallel sweep in place: all of A from the old state, then all of B given the new A."""
+    for cause, h, own, base, columns in ((a, state.h_a, state.phi_a, state.base_a, slice(0, a.n_hidden)),
+                                         (b, state.h_b, state.phi_b, state.base_b, slice(a.n_hidden, None))):
+        psi = layer_psi(own, state.x - own, h, cause.weights, base, correction)
+        new = (uniforms[:, columns] < expit(psi)).astype(np.float64)
+        change = (new - h) @ cause.weights
+        own += change
+        state.x += change
+        h[...] = new
+
+
+# ---------------------------------------------------------------------- sampler
+class PosteriorSampler:
+    """A posterior sampler with its correction and schedule fixed.
+
+    Made by :meth:`orbm_explore.two_cause.TwoCauseRBM.posterior_sampler`, which
+    checks the arguments; it holds copies of the model's parameters, so make a
+    new sampler after the model changes.
+
+    Parameters
+    ----------
+    a, b : Cause
+        The two causes' parameters.
+    belief_bias : (V,)
+        The belief layer's bias: W^A_0 + W^B_0 in the notes' model.
+    correction : Correction
+    schedule : {"sequential", "parallel"}
+    """
+
+    def __init__(self, a: Cause, b: Cause, belief_bias: FloatArray, correction: Correction, schedule: str):
+        self.a, self.b = a, b
+        self.belief_bias = belief_bias
+        self.correction = correction
+        self.schedule = schedule
+        self.n_visible = belief_bias.shape[0]
+        self._compiled = schedule == "sequential" and correction.name == "exact"
+        largest = max(np.max(np.abs(a.weights), initial=0.0), np.max(np.abs(b.weights), initial=0.0))
+        self._ratio = self._compiled and largest <= _sweep.RATIO_WEIGHT_LIMIT
+        if self._ratio:  # e^{−W} turns a unit on, e^{+W} off (see _kernels.sweep)
+            self._e_on = (np.exp(-a.weights), np.exp(-b.weights))
+            self._e_off = (np.exp(a.weights), np.exp(b.weights))
+
+    def __repr__(self) -> str:
+        return (f"PosteriorSampler(correction={self.correction.name!r}, schedule={self.schedule!r}, "
+                f"n_hidden=({self.a.n_hidden}, {self.b.n_hidden}), n_visible={self.n_visible})")
+
+    # ------------------------------------------------------------------- init
+    def init(self, v: ArrayLike, h_a: ArrayLike | None = None, h_b: ArrayLike | None = None,
+             rng: Any = None) -> PosteriorState:
+        """Start one chain per row of ``v``.
+
+        Parameters
+        ----------
+        v : array_like, shape (V,) or (n, V), binary
+        h_a, h_b : array_like, shape (H,) or (1 or n, H), binary, optional
+            Starting states (default: each unit on with probability ½, A's drawn first).
+        rng : None, int or Generator
+
+        Returns
+        -------
+        PosteriorState with n chains.
+        """
+        rng = as_generator(rng)
+        v = _as_rows(v, self.n_visible, "v", 1)
+        n = v.shape[0]
+        h_a = self._start(h_a, "h_a", self.a.n_hidden, n, rng)
+        h_b = self._start(h_b, "h_b", self.b.n_hidden, n, rng)
+        return self._init(v, h_a, h_b, rng)
+
+    def _init(self, v: FloatArray, h_a: FloatArray, h_b: FloatArray, rng: np.random.Generator) -> PosteriorState:
+        """Build a state from checked arrays; h_a and h_b become the state's own (not copied)."""
+        state = PosteriorState(v=v, h_a=h_a, h_b=h_b, rng=rng,
+                               phi_a=np.empty_like(v), phi_b=np.empty_like(v), x=np.empty_like(v),
+                               base_a=v @ self.a.weights.T + self.a.hidden_bias,
+                               base_b=v @ self.b.weights.T + self.b.hidden_bias)
+        self._refresh(state)
+        return state
+
+    @staticmethod
+    def _start(h: ArrayLike | None, name: str, width: int, n: int, rng: np.random.Generator) -> FloatArray:
+        if h is None:
+            return bernoulli(np.full((n, width), 0.5), rng)
+        h = _as_rows(h, width, name, 1)
+        if h.shape[0] not in (1, n):
+            raise ValueError(f"{name} must have 1 or {n} rows (one per chain, as v), got {h.shape[0]}")
+        return np.array(np.broadcast_to(h, (n, width)), dtype=np.float64, order="C")
+
+    def _refresh(self, state: PosteriorState) -> None:
+        """Recompute the inputs (and the kernel's cache) from the hidden states."""
+        a_part = state.h_a @ self.a.weights
+        b_part = state.h_b @ self.b.weights
+        np.add(a_part, self.a.visible_bias, out=state.phi_a)
+        np.add(b_part, self.b.visible_bias, out=state.phi_b)
+        np.add(a_part + b_part, self.belief_bias, out=state.x)
+        if self._ratio:
+            state.cache = tuple(expit(sign * y) for y in (state.phi_a, state.phi_b, state.x) for sign in (1, -1))
+        elif self._compiled:
+            state.cache = tuple(log_expit(y) for y in (state.phi_a, state.phi_b, state.x))
+
+    # ------------------------------------------------------------------- step
+    def step(self, state: PosteriorState, n_sweeps: int = 1, progress: bool = False) -> PosteriorState:
+        """Advance every chain of ``state`` by ``n_sweeps`` sweeps, in place; returns ``state``.
+
+        Parameters
+        ----------
+        state : PosteriorState
+            Made by :meth:`init` of this sampler.
+        n_sweeps : int, 0 ≤ n_sweeps ≤ MAX_SWEEPS
+        progress : bool
+            Show a tqdm progress bar over sweeps.
+
+        Notes
+        -----
+        Ctrl-C stops the call within a fraction of a second. Every chain is
+        then at a valid state, but chains may have done different numbers of
+        sweeps, so ``state.n_sweeps`` counts only the sweeps all have done.
+        """
+        check_count(n_sweeps, "n_sweeps", minimum=0, maximum=MAX_SWEEPS)
+        if not isinstance(state, PosteriorState):
+            raise TypeError(f"state must be a PosteriorState made by this sampler's init, got {type(state).__name__}")
+        if state.h_a.shape[1] != self.a.n_hidden or state.h_b.shape[1] != self.b.n_hidden \
+                or state.v.shape[1] != self.n_visible:
+            raise ValueError("state was made for a model of another size; make it with this sampler's init")
+        with tqdm(total=n_sweeps, desc=f"{self.schedule} Gibbs ({self.correction.name})",
+                  disable=not progress, leave=False) as bar:
+            remaining = n_sweeps
+            while remaining:
+                since_refresh = state.n_sweeps % _REFRESH_SWEEPS
+                if since_refresh == 0 and state.n_sweeps:
+                    self._refresh(state)
+                todo = min(remaining, _REFRESH_SWEEPS - since_refresh, self._sweeps_per_call(state.n_chains))
+                self._advance(state, todo)
+                state.n_sweeps += todo
+                remaining -= todo
+                bar.update(todo)
+        return state
+
+    def _sweeps_per_call(self, n_chains: int) -> int:
+        n_hidden = self.a.n_hidden + self.b.n_hidden
+        per_sweep = max(1, n_chains * n_hidden)
+        by_memory = _UNIFORMS_PER_CALL // per_sweep
+        per_thread = max(1, n_chains // parallel.n_threads())
+        by_time = int(_SECONDS_PER_CALL / (_SECONDS_PER_UPDATE * per_thread * max(1, n_hidden) * self.n_visible))
+        return max(1, min(by_memory, by_time))
+
+    def _advance(self, state: PosteriorState, n_sweeps: int) -> None:
+        n, n_hidden = state.n_chains, self.a.n_hidden + self.b.n_hidden
+        if not self._compiled:
+            python_sweep = sequential_sweep if self.schedule == "sequential" else parallel_sweep
+            for _ in range(n_sweeps):
+                python_sweep(self.a, self.b, state, self.correction, state.rng.random((n, n_hidden)))
+            return
+        uniforms = state.rng.random((n_sweeps, n, n_hidden))
+        s = state
+        if self._ratio:
+            def kernel(c0: int, c1: int) -> None:
+                _sweep.sweeps_ratio(c0, c1, uniforms, s.h_a, s.h_b, self.a.weights, self.b.weights,
+                                    self._e_on[0], self._e_off[0], self._e_on[1], self._e_off[1],
+                                    s.base_a, s.base_b, s.phi_a, s.phi_b, s.x, *s.cache)
+        else:
+            def kernel(c0: int, c1: int) -> None:
+                _sweep.sweeps_logsig(c0, c1, uniforms, s.h_a, s.h_b, self.a.weights, self.b.weights,
+                                     s.base_a, s.base_b, s.phi_a, s.phi_b, s.x, *s.cache)
+        seconds_per_chain = _SECONDS_PER_UPDATE * n_sweeps * max(1, n_hidden) * self.n_visible
+        parallel.run_ranges(kernel, n, max(1, int(_MIN_SECONDS_PER_THREAD / seconds_per_chain)))
+
+
+def _as_rows(x: ArrayLike, width: int, name: str, minimum_rows: int) -> FloatArray:
+    """A binary (width,) or (n, width) input as a C-contiguous (n, width) float64 array."""
+    array = as_binary_array(x, name)
+    if array.ndim not in (1, 2) or array.shape[-1] != width or (array.ndim == 2 and array.shape[0] < minimum_rows):
+        raise ValueError(f"{name} must have shape ({width},) or (n, {width}) with n >= {minimum_rows}, "
+                         f"got {array.shape}")
+    return np.ascontiguousarray(array.reshape(-1, width), dtype=np.float64)
+
+
+def make_sampler(a: Cause, b: Cause, belief_bias: FloatArray, correction: str, schedule: str) -> PosteriorSampler:
+    """Resolve ``correction`` and ``schedule`` (with errors that list the choices) and make the sampler."""
+    corr = get_correction(correction)
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
+    return PosteriorSampler(a, b, belief_bias, corr, schedule)

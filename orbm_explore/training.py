@@ -24,8 +24,8 @@ from scipy.special import expit
 from tqdm.auto import tqdm
 
 from . import exact
-from .numerics import as_binary_array, as_generator
-from .rbm import RBM, _check_count, bernoulli
+from .numerics import as_binary_array, as_float_array, as_generator, bernoulli, check_count
+from .rbm import RBM
 from .two_cause import TwoCauseRBM
 
 __all__ = [
@@ -71,14 +71,37 @@ def two_cause_log_likelihood(model: TwoCauseRBM, data: FloatArray) -> float:
 
 def _check_data(data: Any, name: str = "data") -> FloatArray:
     data = as_binary_array(data, name)
-    if data.ndim != 2 or data.shape[0] == 0:
-        raise ValueError(f"{name} must have shape (n_samples, n_visible) with n_samples >= 1, got {data.shape}")
+    if data.ndim != 2 or data.shape[0] == 0 or data.shape[1] == 0:
+        raise ValueError(f"{name} must have shape (n_samples, n_visible) with both >= 1, got {data.shape}")
     return data
+
+
+def _check_setting(value: Any, name: str, upper: float | None = None) -> float:
+    """A finite, non-negative real setting (at most ``upper``), or an error naming it."""
+    if value is None or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    array = as_float_array(value, name)
+    if array.ndim != 0:
+        raise TypeError(f"{name} must be a single number, got an array of shape {array.shape}")
+    number = float(array)
+    if not np.isfinite(number) or number < 0 or (upper is not None and number > upper):
+        bound = f"between 0 and {upper:g}" if upper is not None else "finite and >= 0"
+        raise ValueError(f"{name} must be {bound}, got {number!r}")
+    return number
+
+
+def _check_finite(arrays: dict[str, FloatArray], epoch: int, what: str) -> None:
+    """Stop training with a clear error as soon as a parameter stops being finite."""
+    for name, array in arrays.items():
+        if not np.all(np.isfinite(array)):
+            raise ValueError(
+                f"{what} diverged in epoch {epoch + 1}: {name} is no longer finite; "
+                f"lower the learning rate (or momentum)")
 
 
 def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float = 0.05, momentum: float = 0.5,
               weight_decay: float = 1e-4, batch_size: int = 20, method: str = "pcd", k: int = 1,
-              rng: Any = None, progress: bool = True, init: RBM | None = None, n_chains: int | None = None,
+              rng: Any = None, progress: bool = False, init: RBM | None = None, n_chains: int | None = None,
               anneal: bool = True, monitor: bool = True) -> tuple[RBM, TrainingHistory]:
     """Fit a binary RBM by contrastive divergence (``"cd"``) or persistent CD (``"pcd"``).
 
@@ -93,7 +116,7 @@ def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float =
         Gibbs steps per negative phase.
     rng : None, int or Generator
     progress : bool
-        Show a tqdm progress bar over epochs.
+        Show a tqdm progress bar over epochs (off by default; the command line turns it on).
     init : RBM, optional
         Start from this model (default: small random weights, visible biases from the data's means).
     n_chains : int, optional
@@ -114,21 +137,25 @@ def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float =
         raise ValueError(f"method must be 'pcd' or 'cd', got {method!r}")
     for name, value, minimum in (("n_hidden", n_hidden, 1), ("epochs", epochs, 0), ("batch_size", batch_size, 1),
                                  ("k", k, 1)):
-        _check_count(value, name, minimum)
+        check_count(value, name, minimum)
+    learning_rate = _check_setting(learning_rate, "learning_rate")
+    momentum = _check_setting(momentum, "momentum", upper=1.0)
+    weight_decay = _check_setting(weight_decay, "weight_decay")
     n_samples, n_visible = data.shape
     if init is None:
         mean = np.clip(data.mean(axis=0), 1e-3, 1 - 1e-3)
         rbm = RBM(rng.normal(0, 0.01, (n_hidden, n_visible)), np.log(mean / (1 - mean)), np.zeros(n_hidden))
     else:
+        if not isinstance(init, RBM):
+            raise TypeError(f"init must be an RBM, got {type(init).__name__}")
         if init.n_visible != n_visible or init.n_hidden != n_hidden:
             raise ValueError(f"init has shape ({init.n_hidden}, {init.n_visible}), expected ({n_hidden}, {n_visible})")
         rbm = init.copy()
     w, b, c = rbm.weights, rbm.visible_bias, rbm.hidden_bias  # updated in place
     velocity = [np.zeros_like(w), np.zeros_like(b), np.zeros_like(c)]
-    n_chains = batch_size if n_chains is None else n_chains
-    _check_count(n_chains, "n_chains", minimum=1)
+    n_chains = batch_size if n_chains is None else check_count(n_chains, "n_chains", minimum=1)
     chains = data[rng.integers(0, n_samples, n_chains)].copy()
-    chains_p_h = expit(chains @ w.T + c)  # P(h | persistent chains), reused to start the next negative phase
+    chains_p_h = expit(rbm._hidden_input(chains))  # P(h | persistent chains), reused to start the next negative phase
     history = TrainingHistory()
     track_likelihood = min(n_hidden, n_visible) <= _EXACT_LIMIT
     for epoch in tqdm(range(epochs), desc="RBM training", disable=not progress, leave=False):
@@ -136,11 +163,11 @@ def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float =
         order = rng.permutation(n_samples)
         for start in range(0, n_samples, batch_size):
             batch = data[order[start:start + batch_size]]
-            p_h_data = expit(batch @ w.T + c)
+            p_h_data = expit(rbm._hidden_input(batch))
             p_h = chains_p_h if method == "pcd" else p_h_data
             for _step in range(k):  # each step: h ~ P(h | v), v ~ P(v | h), then P(h | new v)
-                negative = bernoulli(expit(bernoulli(p_h, rng) @ w + b), rng)
-                p_h = expit(negative @ w.T + c)
+                negative = bernoulli(expit(rbm._visible_input(bernoulli(p_h, rng))), rng)
+                p_h = expit(rbm._hidden_input(negative))
             if method == "pcd":
                 chains_p_h = p_h
             grad_w = p_h_data.T @ batch
@@ -157,8 +184,9 @@ def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float =
                 else:
                     grad *= rate
                     param += grad
+        _check_finite(rbm.to_arrays(), epoch, "RBM training")
         if monitor:
-            reconstruction = expit(expit(data @ w.T + c) @ w + b)
+            reconstruction = expit(rbm._visible_input(expit(rbm._hidden_input(data))))
             history.reconstruction_error.append(float(np.mean((data - reconstruction) ** 2)))
             if track_likelihood:
                 history.log_likelihood.append(rbm_log_likelihood(rbm, data))
@@ -168,21 +196,13 @@ def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float =
 def wake_statistics(model: TwoCauseRBM, v: FloatArray, h_a: FloatArray, h_b: FloatArray) -> dict[str, FloatArray]:
     """Wake-phase terms, averaged over rows: the gradient of log P*(h^A, h^B, v) for each parameter.
 
-    Keys are those of ``TwoCauseRBM.save``: ``a_weights``, ``a_visible_bias``, ``a_hidden_bias``, ``b_*``,
+    See :meth:`TwoCauseRBM.log_joint_gradient`, which this returns. Keys are those of
+    ``TwoCauseRBM.parameters``: ``a_weights``, ``a_visible_bias``, ``a_hidden_bias``, ``b_*``,
     and ``belief_bias`` when the model has one.
     """
-    phi_a, phi_b = model.visible_inputs(h_a, h_b)
-    error = v - model.p_v_given_h(h_a, h_b)  # the perceptron term v - σ(φ^AB)
-    stats = {}
-    for name, h, phi in (("a", h_a, phi_a), ("b", h_b, phi_b)):
-        visible = error + expit(phi)  # the modified visible activity of notes §3.1.1
-        stats[f"{name}_weights"] = h.T @ visible / len(v)
-        # a cause's visible bias enters the belief layer only in the notes' model
-        stats[f"{name}_visible_bias"] = (visible if model.belief_bias is None else expit(phi)).mean(axis=0)
-        stats[f"{name}_hidden_bias"] = h.mean(axis=0)
-    if model.belief_bias is not None:
-        stats["belief_bias"] = error.mean(axis=0)
-    return stats
+    if not isinstance(model, TwoCauseRBM):
+        raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
+    return model.log_joint_gradient(v, h_a, h_b)
 
 
 def sleep_statistics(rbm: RBM, h: FloatArray, weights: FloatArray | None = None) -> dict[str, FloatArray]:
@@ -196,66 +216,102 @@ def sleep_statistics(rbm: RBM, h: FloatArray, weights: FloatArray | None = None)
     weights : (n,), optional
         Probability weights (default: equal), e.g. the exact P(h) over all states.
     """
-    weights = np.full(len(h), 1 / len(h)) if weights is None else np.asarray(weights, dtype=float)
-    s = expit(h @ rbm.weights + rbm.visible_bias)
+    if not isinstance(rbm, RBM):
+        raise TypeError(f"rbm must be an RBM, got {type(rbm).__name__}")
+    h = as_binary_array(h, "h")
+    if h.ndim != 2 or h.shape[1] != rbm.n_hidden or h.shape[0] == 0:
+        raise ValueError(f"h must have shape (n, {rbm.n_hidden}) with n >= 1, got {h.shape}")
+    if weights is None:
+        weights = np.full(len(h), 1 / len(h))
+    else:
+        weights = as_float_array(weights, "weights")
+        if weights.shape != (len(h),) or not np.all(weights >= 0) or not np.isclose(weights.sum(), 1.0):
+            raise ValueError(f"weights must be {len(h)} non-negative numbers summing to 1")
+    return _sleep_statistics(rbm, h, weights)
+
+
+def _sleep_statistics(rbm: RBM, h: FloatArray, weights: FloatArray) -> dict[str, FloatArray]:
+    s = expit(rbm._visible_input(h))
     return {"weights": (h * weights[:, None]).T @ s, "visible_bias": weights @ s, "hidden_bias": weights @ h}
 
 
 def train_wake_sleep(model: TwoCauseRBM, data: Any, epochs: int = 10, learning_rate: float = 0.01,
                      batch_size: int = 20, n_sweeps: int = 5, correction: str = "exact", n_fantasy: int = 100,
                      fantasy_steps: int = 1, learn: tuple[str, ...] = ("a", "b"), rng: Any = None,
-                     progress: bool = True) -> tuple[TwoCauseRBM, TrainingHistory]:
+                     progress: bool = False) -> tuple[TwoCauseRBM, TrainingHistory]:
     """Wake/sleep learning of a two-cause model on (composite) images, notes §3.
 
     Each example keeps a persistent posterior chain (warm-started, ``n_sweeps``
     sequential sweeps per visit); each cause keeps ``n_fantasy`` persistent
-    sleep chains advanced by ``fantasy_steps`` Gibbs steps per update.
+    sleep chains advanced by ``fantasy_steps`` Gibbs steps per update. The
+    step for each parameter is wake − sleep, where wake is
+    :meth:`TwoCauseRBM.log_joint_gradient` at the posterior samples and sleep
+    estimates ∂ log Z (none for the belief layer's own bias, which is normalised).
 
     Parameters
     ----------
     model : TwoCauseRBM
         Starting point (for example two RBMs trained on each cause separately); not modified.
     data : array_like, shape (n_samples, n_visible), binary
+    epochs, batch_size, n_sweeps, n_fantasy, fantasy_steps : int
+    learning_rate : float, finite and >= 0
+    correction : str
+        The correction the posterior sampler uses (``"exact"`` for the true posterior).
     learn : tuple of {"a", "b"}
         Which causes to update (the other stays fixed).
+    rng : None, int or Generator
+    progress : bool
+        Show a tqdm progress bar over epochs (off by default).
 
     Returns
     -------
     (trained model, history) with exact log-likelihood per epoch when the model is small enough.
     """
+    if not isinstance(model, TwoCauseRBM):
+        raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
     data = _check_data(data)
     rng = as_generator(rng)
     if data.shape[1] != model.n_visible:
         raise ValueError(f"data has {data.shape[1]} pixels, the model has {model.n_visible} visible units")
-    if not set(learn) <= {"a", "b"}:
-        raise ValueError(f"learn must name causes 'a' and/or 'b', got {learn!r}")
-    model = TwoCauseRBM(model.a.copy(), model.b.copy(),
-                        None if model.belief_bias is None else model.belief_bias.copy())
+    for name, value, minimum in (("epochs", epochs, 0), ("batch_size", batch_size, 1), ("n_sweeps", n_sweeps, 1),
+                                 ("n_fantasy", n_fantasy, 1), ("fantasy_steps", fantasy_steps, 1)):
+        check_count(value, name, minimum)
+    learning_rate = _check_setting(learning_rate, "learning_rate")
+    if isinstance(learn, str) or not set(learn) <= {"a", "b"}:
+        raise ValueError(f"learn must be a tuple naming causes 'a' and/or 'b', got {learn!r}")
+    model.posterior_sampler(correction)  # checks the correction's name before any work
+    model = model.copy()
+    params = model.parameters()
     n_samples = len(data)
     posterior_a = bernoulli(np.full((n_samples, model.a.n_hidden), 0.5), rng)
     posterior_b = bernoulli(np.full((n_samples, model.b.n_hidden), 0.5), rng)
-    fantasies = {"a": model.a.sample_hidden(n_fantasy, 20, rng), "b": model.b.sample_hidden(n_fantasy, 20, rng)}
+    fantasies = {name: getattr(model, name).sample_hidden(n_fantasy, 20, rng) for name in ("a", "b")}
     history = TrainingHistory()
     track_likelihood = model.a.n_hidden + model.b.n_hidden <= _EXACT_LIMIT
-    for _ in tqdm(range(epochs), desc="wake/sleep", disable=not progress, leave=False):
+    for epoch in tqdm(range(epochs), desc="wake/sleep", disable=not progress, leave=False):
         order = rng.permutation(n_samples)
         for start in range(0, n_samples, batch_size):
             rows = order[start:start + batch_size]
-            h_a, h_b = model.sample_posterior(data[rows], n_sweeps, correction=correction,
-                                              h_a=posterior_a[rows], h_b=posterior_b[rows], rng=rng)
-            posterior_a[rows], posterior_b[rows] = h_a, h_b
-            wake = wake_statistics(model, data[rows], h_a, h_b)
-            for name in learn:
+            sampler = model.posterior_sampler(correction)  # a snapshot of this step's parameters
+            state = sampler._init(data[rows], posterior_a[rows], posterior_b[rows], rng)
+            sampler.step(state, n_sweeps)
+            posterior_a[rows], posterior_b[rows] = state.h_a, state.h_b
+            step = model._log_joint_gradient(state.v, state.h_a, state.h_b)
+            for name in ("a", "b"):
+                if name not in learn:
+                    for key in ("weights", "visible_bias", "hidden_bias"):
+                        del step[f"{name}_{key}"]
+                    continue
                 rbm = getattr(model, name)
-                fantasies[name] = rbm.sample_hidden(n_fantasy, fantasy_steps, rng, h_init=fantasies[name])
-                sleep = sleep_statistics(rbm, fantasies[name])
-                step = {key: wake[f"{name}_{key}"] - sleep[key] for key in sleep}
-                rbm.weights += learning_rate * step["weights"]
-                rbm.visible_bias += learning_rate * step["visible_bias"]
-                rbm.hidden_bias += learning_rate * step["hidden_bias"]
-            if model.belief_bias is not None:
-                model.belief_bias += learning_rate * wake["belief_bias"]
-        history.reconstruction_error.append(float(np.mean((data - model.p_v_given_h(posterior_a, posterior_b)) ** 2)))
+                fantasies[name] = rbm._gibbs_hidden(fantasies[name], fantasy_steps, rng)
+                sleep = _sleep_statistics(rbm, fantasies[name], np.full(n_fantasy, 1 / n_fantasy))
+                for key, value in sleep.items():
+                    step[f"{name}_{key}"] -= value
+            for key, value in step.items():
+                params[key] += learning_rate * value
+        _check_finite(params, epoch, "wake/sleep training")
+        p_v = expit(model._belief_input(posterior_a, posterior_b))
+        history.reconstruction_error.append(float(np.mean((data - p_v) ** 2)))
         if track_likelihood:
             history.log_likelihood.append(two_cause_log_likelihood(model, data))
     return model, history

@@ -27,12 +27,13 @@ from scipy.special import expit, log_expit
 from . import sampling
 from .corrections import get_correction
 from .modelio import load_arrays, save_arrays
-from .numerics import as_float_array, as_generator
-from .rbm import RBM, _check_count, _unbatch, as_batch, bernoulli
+from .numerics import as_float_array, as_generator, bernoulli, check_count
+from .rbm import MAX_INPUT, RBM, _unbatch, as_batch
 
 __all__ = ["TwoCauseRBM"]
 
 FloatArray = NDArray[np.float64]
+RECONSTRUCTION_MODES = ("solo", "counterfactual")
 
 
 class TwoCauseRBM:
@@ -48,6 +49,12 @@ class TwoCauseRBM:
         P(v_i = 1 | h^A, h^B) = σ(Σ_j W^A_ji h^A_j + Σ_j W^B_ji h^B_j + belief_bias_i),
         while each cause's prior P*(h) keeps its own visible bias: the notes'
         §1 suggestion to "merge" the two biases.
+
+    Notes
+    -----
+    The public methods check their arguments; the package's own loops call the
+    unchecked private helpers (``_inputs``, ``_belief_input``,
+    ``_log_joint_gradient``) on 2-D float arrays.
     """
 
     def __init__(self, a: RBM, b: RBM, belief_bias: ArrayLike | None = None):
@@ -61,9 +68,9 @@ class TwoCauseRBM:
         self.b = b
         if belief_bias is not None:
             belief_bias = as_float_array(belief_bias, "belief_bias")
-            if belief_bias.shape != (a.n_visible,) or not np.all(np.isfinite(belief_bias)):
-                raise ValueError(f"belief_bias must be a finite array of shape ({a.n_visible},), "
-                                 f"got shape {belief_bias.shape}")
+            if belief_bias.shape != (a.n_visible,) or not np.all(np.abs(belief_bias) <= MAX_INPUT):
+                raise ValueError(f"belief_bias must be a finite array of shape ({a.n_visible},) with "
+                                 f"|values| <= {MAX_INPUT:g}, got shape {belief_bias.shape}")
             belief_bias = belief_bias.copy()
         self.belief_bias = belief_bias
 
@@ -72,7 +79,8 @@ class TwoCauseRBM:
         return self.a.n_visible
 
     def __repr__(self) -> str:
-        return f"TwoCauseRBM(a={self.a!r}, b={self.b!r})"
+        merged = "" if self.belief_bias is None else ", belief_bias=..."
+        return f"TwoCauseRBM(a={self.a!r}, b={self.b!r}{merged})"
 
     def __eq__(self, other: object) -> bool:
         if not (isinstance(other, TwoCauseRBM) and self.a == other.a and self.b == other.b):
@@ -81,6 +89,9 @@ class TwoCauseRBM:
             return self.belief_bias is None and other.belief_bias is None
         return np.array_equal(self.belief_bias, other.belief_bias)
 
+    def copy(self) -> "TwoCauseRBM":
+        return TwoCauseRBM(self.a.copy(), self.b.copy(), self.belief_bias)
+
     @property
     def total_visible_bias(self) -> FloatArray:
         """The bias of the belief layer: W^A_0 + W^B_0 (the notes' model) or ``belief_bias``."""
@@ -88,39 +99,82 @@ class TwoCauseRBM:
             return self.a.visible_bias + self.b.visible_bias
         return self.belief_bias
 
+    # ------------------------------------------------- unchecked arithmetic
+    def _inputs(self, h_a: FloatArray, h_b: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(φ^A, φ^B, x): each cause's input with its own visible bias, and the belief layer's input."""
+        a_part = h_a @ self.a.weights
+        b_part = h_b @ self.b.weights
+        return (a_part + self.a.visible_bias, b_part + self.b.visible_bias,
+                a_part + b_part + self.total_visible_bias)
+
+    def _belief_input(self, h_a: FloatArray, h_b: FloatArray) -> FloatArray:
+        return h_a @ self.a.weights + h_b @ self.b.weights + self.total_visible_bias
+
+    def _log_joint_gradient(self, v: FloatArray, h_a: FloatArray, h_b: FloatArray) -> dict[str, FloatArray]:
+        """Gradient of log P*(h^A, h^B, v), averaged over rows; keys as :meth:`parameters`."""
+        phi_a, phi_b, x = self._inputs(h_a, h_b)
+        error = v - expit(x)  # the perceptron term v - σ(x) of notes §3.1.1
+        n = len(v)
+        grads = {}
+        for name, h, phi in (("a", h_a, phi_a), ("b", h_b, phi_b)):
+            prior = expit(phi)  # from log P*(h) = Σ_i softplus(φ_i) + ...
+            grads[f"{name}_weights"] = h.T @ (prior + error) / n
+            # a cause's visible bias reaches the belief layer only in the notes' model
+            grads[f"{name}_visible_bias"] = (prior + error if self.belief_bias is None else prior).mean(axis=0)
+            grads[f"{name}_hidden_bias"] = h.mean(axis=0)
+        if self.belief_bias is not None:
+            grads["belief_bias"] = error.mean(axis=0)
+        return grads
+
+    def parameters(self) -> dict[str, FloatArray]:
+        """The model's parameter arrays by name (the arrays themselves: updating them updates the model).
+
+        Keys: ``a_weights``, ``a_visible_bias``, ``a_hidden_bias``, the same for ``b_``,
+        and ``belief_bias`` when the model has its own belief-layer bias.
+        """
+        params = {**self.a.to_arrays("a_"), **self.b.to_arrays("b_")}
+        if self.belief_bias is not None:
+            params["belief_bias"] = self.belief_bias
+        return params
+
     # ---------------------------------------------------------------- inputs
-    def _hidden_batches(self, h_a, h_b):
+    def _hidden_batches(self, h_a: ArrayLike, h_b: ArrayLike) -> tuple[FloatArray, FloatArray, bool]:
         h_a, single_a = as_batch(h_a, self.a.n_hidden, "h_a")
         h_b, single_b = as_batch(h_b, self.b.n_hidden, "h_b")
+        n = _common_batch_size(("h_a", h_a), ("h_b", h_b))
+        h_a, h_b = (np.broadcast_to(h, (n, h.shape[1])) for h in (h_a, h_b))
         return h_a, h_b, single_a and single_b
 
     def visible_inputs(self, h_a: ArrayLike, h_b: ArrayLike) -> tuple[FloatArray, FloatArray]:
-        """(φ^A, φ^B): each cause's input to the visibles, including its own visible bias."""
+        """(φ^A, φ^B): each cause's input to the visibles, including its own visible bias.
+
+        h_a (H_A,) or (n, H_A) and h_b likewise (1 or n rows); returns two arrays (V,) or (n, V).
+        """
         h_a, h_b, single = self._hidden_batches(h_a, h_b)
-        phi_a = h_a @ self.a.weights + self.a.visible_bias
-        phi_b = h_b @ self.b.weights + self.b.visible_bias
+        phi_a, phi_b, _ = self._inputs(h_a, h_b)
         return _unbatch(phi_a, single), _unbatch(phi_b, single)
 
     def likelihood_input(self, h_a: ArrayLike, h_b: ArrayLike) -> FloatArray:
         """x = W^A h^A + W^B h^B + the belief layer's bias, so that P(v_i = 1 | h) = σ(x_i).
 
-        In the notes' model (no ``belief_bias``) this is φ^A + φ^B.
+        In the notes' model (no ``belief_bias``) this is φ^A + φ^B. Shape (V,) or (n, V).
         """
         h_a, h_b, single = self._hidden_batches(h_a, h_b)
-        return _unbatch(h_a @ self.a.weights + h_b @ self.b.weights + self.total_visible_bias, single)
+        return _unbatch(self._belief_input(h_a, h_b), single)
 
     # ----------------------------------------------------------- probability
     def log_p_star(self, h_a: ArrayLike, h_b: ArrayLike, v: ArrayLike) -> FloatArray:
         """log P*(h^A, h^B, v) = log P*_A(h^A) + log P*_B(h^B) + log P(v | h^A, h^B); shape () or (n,)."""
         h_a, h_b, single_h = self._hidden_batches(h_a, h_b)
         v, single_v = as_batch(v, self.n_visible, "v")
-        phi = h_a @ self.a.weights + h_b @ self.b.weights + self.total_visible_bias
-        log_p_v = (v * log_expit(phi) + (1 - v) * log_expit(-phi)).sum(axis=1)
-        value = self.a.log_p_star_h(h_a) + self.b.log_p_star_h(h_b) + log_p_v
+        _common_batch_size(("h_a", h_a), ("v", v))
+        x = self._belief_input(h_a, h_b)
+        log_p_v = (v * log_expit(x) + (1 - v) * log_expit(-x)).sum(axis=1)
+        value = self.a._log_p_star_h(h_a) + self.b._log_p_star_h(h_b) + log_p_v
         return _unbatch(value, single_h and single_v)
 
     def p_v_given_h(self, h_a: ArrayLike, h_b: ArrayLike) -> FloatArray:
-        """P(v_i = 1 | h^A, h^B) = σ(φ^A_i + φ^B_i) (σ of :meth:`likelihood_input` in general)."""
+        """P(v_i = 1 | h^A, h^B) = σ(x_i), x = :meth:`likelihood_input` (σ(φ^A_i + φ^B_i) in the notes' model)."""
         return expit(self.likelihood_input(h_a, h_b))
 
     def psi(self, h_a: ArrayLike, h_b: ArrayLike, v: ArrayLike,
@@ -137,69 +191,92 @@ class TwoCauseRBM:
         corr = get_correction(correction)
         h_a, h_b, single_h = self._hidden_batches(h_a, h_b)
         v, single_v = as_batch(v, self.n_visible, "v")
-        n = _common_batch_size(("h_a", h_a), ("h_b", h_b), ("v", v))
+        n = _common_batch_size(("h_a", h_a), ("v", v))
         h_a, h_b, v = (np.broadcast_to(x, (n, x.shape[1])) for x in (h_a, h_b, v))
-        phi_a = h_a @ self.a.weights + self.a.visible_bias
-        phi_b = h_b @ self.b.weights + self.b.visible_bias
-        total = h_a @ self.a.weights + h_b @ self.b.weights + self.total_visible_bias
-        psi_a = sampling.layer_psi(phi_a, total - phi_a, h_a, self.a.weights,
-                                   v @ self.a.weights.T + self.a.hidden_bias, corr)
-        psi_b = sampling.layer_psi(phi_b, total - phi_b, h_b, self.b.weights,
-                                   v @ self.b.weights.T + self.b.hidden_bias, corr)
+        phi_a, phi_b, x = self._inputs(h_a, h_b)
+        psi_a = sampling.layer_psi(phi_a, x - phi_a, h_a, self.a.weights, self.a._hidden_input(v), corr)
+        psi_b = sampling.layer_psi(phi_b, x - phi_b, h_b, self.b.weights, self.b._hidden_input(v), corr)
         single = single_h and single_v
         return _unbatch(psi_a, single), _unbatch(psi_b, single)
 
+    def log_joint_gradient(self, v: ArrayLike, h_a: ArrayLike, h_b: ArrayLike) -> dict[str, FloatArray]:
+        """The gradient of log P*(h^A, h^B, v) for each parameter, averaged over rows (the wake terms).
+
+        For cause A (B likewise), with x the belief layer's input (notes §3.1.1):
+
+            ∂/∂W^A_ji = h^A_j [v_i + σ(φ^A_i) − σ(x_i)],   ∂/∂W^A_j0 = h^A_j,
+            ∂/∂W^A_0i = v_i + σ(φ^A_i) − σ(x_i)   (σ(φ^A_i) alone with a ``belief_bias``),
+            ∂/∂belief_bias_i = v_i − σ(x_i)        (only with a ``belief_bias``).
+
+        Parameters
+        ----------
+        v : (V,) or (n, V); h_a : (H_A,) or (n, H_A); h_b : (H_B,) or (n, H_B), binary, paired by row.
+
+        Returns
+        -------
+        dict with the keys of :meth:`parameters`, each shaped like its parameter.
+        """
+        h_a, h_b, _ = self._hidden_batches(h_a, h_b)
+        v, _ = as_batch(v, self.n_visible, "v")
+        n = _common_batch_size(("h_a", h_a), ("v", v))
+        h_a, h_b, v = (np.broadcast_to(x, (n, x.shape[1])) for x in (h_a, h_b, v))
+        return self._log_joint_gradient(v, h_a, h_b)
+
     # -------------------------------------------------------------- sampling
+    def posterior_sampler(self, correction: str = "exact", schedule: str = "sequential") -> sampling.PosteriorSampler:
+        """A sampler of P(h^A, h^B | v) with the correction and schedule resolved once.
+
+        See :mod:`orbm_explore.sampling`. It holds a copy of the current
+        parameters: make a new one after changing the model.
+
+        Parameters
+        ----------
+        correction : str
+            A key of :data:`orbm_explore.corrections.CORRECTIONS`.
+        schedule : {"sequential", "parallel"}
+            Only sequential + exact is a valid Gibbs sampler of the posterior.
+        """
+        causes = [sampling.Cause(rbm.weights.copy(), rbm.hidden_bias.copy(), rbm.visible_bias.copy())
+                  for rbm in (self.a, self.b)]
+        return sampling.make_sampler(*causes, self.total_visible_bias.copy(), correction, schedule)
+
     def sample_posterior(self, v: ArrayLike, n_sweeps: int, correction: str = "exact",
                          schedule: str = "sequential", h_a: ArrayLike | None = None,
                          h_b: ArrayLike | None = None, rng: Any = None,
                          progress: bool = False) -> tuple[FloatArray, FloatArray]:
         """Gibbs-sample P(h^A, h^B | v) (the wake phase), one chain per row of v.
 
+        A driver over :meth:`posterior_sampler`: ``init`` then ``step(n_sweeps)``.
+
         Parameters
         ----------
         v : array_like, shape (V,) or (n, V), binary
             The clamped visible pattern of each chain.
-        n_sweeps : int
+        n_sweeps : int, 0 ≤ n_sweeps ≤ 10⁹
             Sweeps over all hidden units.
         correction : str
             A key of :data:`orbm_explore.corrections.CORRECTIONS`.
         schedule : {"sequential", "parallel"}
-            See :mod:`orbm_explore.sampling`. Only sequential + exact is a valid
-            Gibbs sampler of the posterior.
+            Only sequential + exact is a valid Gibbs sampler of the posterior.
         h_a, h_b : array_like, optional
-            Starting states (default: uniform random).
+            Starting states, one row or one per chain (default: uniform random).
         rng : None, int or Generator
         progress : bool
-            Show a tqdm progress bar.
+            Show a tqdm progress bar (off by default).
 
         Returns
         -------
         (h_a, h_b) : arrays of shape (n, n_hidden_a) and (n, n_hidden_b) (1-D for a single v).
         """
-        rng = as_generator(rng)
-        _check_count(n_sweeps, "n_sweeps", minimum=0)
-        get_correction(correction)
-        if schedule not in sampling.SCHEDULES:
-            raise ValueError(f"schedule must be one of {sampling.SCHEDULES}, got {schedule!r}")
-        v, single = as_batch(v, self.n_visible, "v")
-        n = v.shape[0]
-        start_a = self._start(h_a, "h_a", self.a.n_hidden, n, rng)
-        start_b = self._start(h_b, "h_b", self.b.n_hidden, n, rng)
-        out_a, out_b = sampling.run_sweeps(self, v, start_a, start_b, n_sweeps, correction, schedule, rng, progress)
-        return _unbatch(out_a, single), _unbatch(out_b, single)
-
-    @staticmethod
-    def _start(h, name, width, n, rng):
-        if h is None:
-            return bernoulli(np.full((n, width), 0.5), rng)
-        h, _ = as_batch(h, width, name)
-        if h.shape[0] not in (1, n):
-            raise ValueError(f"{name} must have 1 or {n} rows (one per chain), got {h.shape[0]}")
-        return np.broadcast_to(h, (n, width)).copy()
+        check_count(n_sweeps, "n_sweeps", minimum=0, maximum=sampling.MAX_SWEEPS)
+        sampler = self.posterior_sampler(correction, schedule)
+        state = sampler.init(v, h_a, h_b, rng)
+        sampler.step(state, n_sweeps, progress=progress)
+        single = np.ndim(v) == 1
+        return _unbatch(state.h_a, single), _unbatch(state.h_b, single)
 
     def sample(self, n_samples: int, n_steps: int = 200, rng: Any = None) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """Ancestral ("sleep") sampling: each RBM runs its own Gibbs chain, then v ~ σ(φ^A + φ^B).
+        """Ancestral ("sleep") sampling: each RBM runs its own Gibbs chain, then v ~ σ(x).
 
         Returns
         -------
@@ -208,7 +285,7 @@ class TwoCauseRBM:
         rng = as_generator(rng)
         h_a = self.a.sample_hidden(n_samples, n_steps, rng)
         h_b = self.b.sample_hidden(n_samples, n_steps, rng)
-        v = bernoulli(self.p_v_given_h(h_a, h_b), rng)
+        v = bernoulli(expit(self._belief_input(h_a, h_b)), rng)
         return h_a, h_b, v
 
     def reconstructions(self, h_a: ArrayLike, h_b: ArrayLike,
@@ -223,23 +300,22 @@ class TwoCauseRBM:
         -------
         (recon_a, recon_b) : probabilities, shape (V,) or (n, V)
         """
-        phi_a, phi_b = self.visible_inputs(h_a, h_b)
+        if mode not in RECONSTRUCTION_MODES:
+            raise ValueError(f"mode must be one of {RECONSTRUCTION_MODES}, got {mode!r}")
+        h_a, h_b, single = self._hidden_batches(h_a, h_b)
+        recon_a, recon_b = self._reconstructions(h_a, h_b, mode)
+        return _unbatch(recon_a, single), _unbatch(recon_b, single)
+
+    def _reconstructions(self, h_a: FloatArray, h_b: FloatArray, mode: str) -> tuple[FloatArray, FloatArray]:
         if mode == "solo":
-            return expit(phi_a), expit(phi_b)
-        if mode == "counterfactual":
-            h_a, h_b, single = self._hidden_batches(h_a, h_b)
-            silent_a, silent_b = np.zeros_like(h_a), np.zeros_like(h_b)
-            recon_a, recon_b = self.p_v_given_h(h_a, silent_b), self.p_v_given_h(silent_a, h_b)
-            return _unbatch(recon_a, single), _unbatch(recon_b, single)
-        raise ValueError(f"mode must be 'solo' or 'counterfactual', got {mode!r}")
+            return expit(self.a._visible_input(h_a)), expit(self.b._visible_input(h_b))
+        return (expit(self._belief_input(h_a, np.zeros_like(h_b))),
+                expit(self._belief_input(np.zeros_like(h_a), h_b)))
 
     # -------------------------------------------------------------------- I/O
     def save(self, path: str | os.PathLike) -> Path:
         """Write both causes (and the belief layer's bias, if set) to one .npz file atomically."""
-        arrays = {**self.a.to_arrays("a_"), **self.b.to_arrays("b_")}
-        if self.belief_bias is not None:
-            arrays["belief_bias"] = self.belief_bias
-        return save_arrays(path, "TwoCauseRBM", arrays)
+        return save_arrays(path, "TwoCauseRBM", self.parameters())
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "TwoCauseRBM":
@@ -251,7 +327,8 @@ class TwoCauseRBM:
                    arrays.get("belief_bias"))
 
 
-def _common_batch_size(*named):
+def _common_batch_size(*named: tuple[str, FloatArray]) -> int:
+    """The number of rows shared by arrays of 1 or n rows, or a ValueError naming each."""
     sizes = {x.shape[0] for _, x in named if x.shape[0] != 1}
     if len(sizes) > 1:
         detail = ", ".join(f"{name} has {x.shape[0]} rows" for name, x in named)
