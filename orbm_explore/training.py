@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 
 from . import exact
 from .numerics import as_binary_array, as_float_array, as_generator, bernoulli, check_count
-from .rbm import RBM
+from .rbm import MAX_INPUT, RBM, check_input_bound
 from .two_cause import TwoCauseRBM
 
 __all__ = [
@@ -90,13 +90,16 @@ def _check_setting(value: Any, name: str, upper: float | None = None) -> float:
     return number
 
 
-def _check_finite(arrays: dict[str, FloatArray], epoch: int, what: str) -> None:
-    """Stop training with a clear error as soon as a parameter stops being finite."""
-    for name, array in arrays.items():
-        if not np.all(np.isfinite(array)):
-            raise ValueError(
-                f"{what} diverged in epoch {epoch + 1}: {name} is no longer finite; "
-                f"lower the learning rate (or momentum)")
+def _check_diverged(rbms: list[RBM], epoch: int, what: str, belief_bias: FloatArray | None = None) -> None:
+    """Stop training with a clear error once a parameter is non-finite or beyond the model's input bound."""
+    try:
+        for rbm in rbms:
+            check_input_bound(rbm.weights, rbm.visible_bias, rbm.hidden_bias)
+        if belief_bias is not None and not np.all(np.abs(belief_bias) <= MAX_INPUT):
+            raise ValueError("belief_bias is out of range")
+    except ValueError as err:
+        raise ValueError(f"{what} diverged in epoch {epoch + 1} (the parameters are no longer finite or usable: "
+                         f"{err}); lower the learning rate or the momentum") from None
 
 
 def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float = 0.05, momentum: float = 0.5,
@@ -151,46 +154,52 @@ def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float =
         if init.n_visible != n_visible or init.n_hidden != n_hidden:
             raise ValueError(f"init has shape ({init.n_hidden}, {init.n_visible}), expected ({n_hidden}, {n_visible})")
         rbm = init.copy()
-    w, b, c = rbm.weights, rbm.visible_bias, rbm.hidden_bias  # updated in place
-    velocity = [np.zeros_like(w), np.zeros_like(b), np.zeros_like(c)]
+    velocity = [np.zeros_like(array) for array in (rbm.weights, rbm.visible_bias, rbm.hidden_bias)]
     n_chains = batch_size if n_chains is None else check_count(n_chains, "n_chains", minimum=1)
     chains = data[rng.integers(0, n_samples, n_chains)].copy()
-    chains_p_h = expit(rbm._hidden_input(chains))  # P(h | persistent chains), reused to start the next negative phase
+    chains_state = [expit(rbm._hidden_input(chains))]  # P(h | persistent chains), starts PCD's negative phase
     history = TrainingHistory()
     track_likelihood = min(n_hidden, n_visible) <= _EXACT_LIMIT
     for epoch in tqdm(range(epochs), desc="RBM training", disable=not progress, leave=False):
         rate = learning_rate * (1 - epoch / epochs) if anneal else learning_rate
         order = rng.permutation(n_samples)
-        for start in range(0, n_samples, batch_size):
-            batch = data[order[start:start + batch_size]]
-            p_h_data = expit(rbm._hidden_input(batch))
-            p_h = chains_p_h if method == "pcd" else p_h_data
-            for _step in range(k):  # each step: h ~ P(h | v), v ~ P(v | h), then P(h | new v)
-                negative = bernoulli(expit(rbm._visible_input(bernoulli(p_h, rng))), rng)
-                p_h = expit(rbm._hidden_input(negative))
-            if method == "pcd":
-                chains_p_h = p_h
-            grad_w = p_h_data.T @ batch
-            grad_w /= len(batch)
-            grad_w -= (p_h.T @ negative) / len(negative)
-            if weight_decay:
-                grad_w -= weight_decay * w
-            grads = (grad_w, batch.mean(axis=0) - negative.mean(axis=0), p_h_data.mean(axis=0) - p_h.mean(axis=0))
-            for param, vel, grad in zip((w, b, c), velocity, grads):
-                if momentum:
-                    vel *= momentum
-                    vel += rate * grad
-                    param += vel
-                else:
-                    grad *= rate
-                    param += grad
-        _check_finite(rbm.to_arrays(), epoch, "RBM training")
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported after the epoch
+            _rbm_epoch(rbm, data, order, batch_size, method, k, rate, momentum, weight_decay, velocity,
+                       chains_state, rng)
+        _check_diverged([rbm], epoch, "RBM training")
         if monitor:
             reconstruction = expit(rbm._visible_input(expit(rbm._hidden_input(data))))
             history.reconstruction_error.append(float(np.mean((data - reconstruction) ** 2)))
             if track_likelihood:
                 history.log_likelihood.append(rbm_log_likelihood(rbm, data))
     return rbm, history
+
+
+def _rbm_epoch(rbm: RBM, data: FloatArray, order: NDArray[np.int64], batch_size: int, method: str, k: int,
+               rate: float, momentum: float, weight_decay: float, velocity: list[FloatArray],
+               chains_p_h: list[FloatArray], rng: np.random.Generator) -> None:
+    """One pass of CD-k / PCD over ``data`` in minibatches, updating ``rbm`` and ``velocity`` in place.
+
+    ``chains_p_h[0]`` holds P(h | persistent chains), the start of PCD's next negative phase.
+    """
+    w, b, c = rbm.weights, rbm.visible_bias, rbm.hidden_bias
+    for start in range(0, len(data), batch_size):
+        batch = data[order[start:start + batch_size]]
+        p_h_data = expit(rbm._hidden_input(batch))
+        p_h = chains_p_h[0] if method == "pcd" else p_h_data
+        for _step in range(k):  # each step: h ~ P(h | v), v ~ P(v | h), then P(h | new v)
+            negative = bernoulli(expit(rbm._visible_input(bernoulli(p_h, rng))), rng)
+            p_h = expit(rbm._hidden_input(negative))
+        if method == "pcd":
+            chains_p_h[0] = p_h
+        grad_w = p_h_data.T @ batch / len(batch) - p_h.T @ negative / len(negative)
+        if weight_decay:
+            grad_w -= weight_decay * w
+        grads = (grad_w, batch.mean(axis=0) - negative.mean(axis=0), p_h_data.mean(axis=0) - p_h.mean(axis=0))
+        for param, vel, grad in zip((w, b, c), velocity, grads):
+            vel *= momentum
+            vel += rate * grad
+            param += vel
 
 
 def wake_statistics(model: TwoCauseRBM, v: FloatArray, h_a: FloatArray, h_b: FloatArray) -> dict[str, FloatArray]:
@@ -290,28 +299,38 @@ def train_wake_sleep(model: TwoCauseRBM, data: Any, epochs: int = 10, learning_r
     track_likelihood = model.a.n_hidden + model.b.n_hidden <= _EXACT_LIMIT
     for epoch in tqdm(range(epochs), desc="wake/sleep", disable=not progress, leave=False):
         order = rng.permutation(n_samples)
-        for start in range(0, n_samples, batch_size):
-            rows = order[start:start + batch_size]
-            sampler = model.posterior_sampler(correction)  # a snapshot of this step's parameters
-            state = sampler._init(data[rows], posterior_a[rows], posterior_b[rows], rng)
-            sampler.step(state, n_sweeps)
-            posterior_a[rows], posterior_b[rows] = state.h_a, state.h_b
-            step = model._log_joint_gradient(state.v, state.h_a, state.h_b)
-            for name in ("a", "b"):
-                if name not in learn:
-                    for key in ("weights", "visible_bias", "hidden_bias"):
-                        del step[f"{name}_{key}"]
-                    continue
-                rbm = getattr(model, name)
-                fantasies[name] = rbm._gibbs_hidden(fantasies[name], fantasy_steps, rng)
-                sleep = _sleep_statistics(rbm, fantasies[name], np.full(n_fantasy, 1 / n_fantasy))
-                for key, value in sleep.items():
-                    step[f"{name}_{key}"] -= value
-            for key, value in step.items():
-                params[key] += learning_rate * value
-        _check_finite(params, epoch, "wake/sleep training")
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported after the epoch
+            for start in range(0, n_samples, batch_size):
+                _wake_sleep_step(model, params, data, order[start:start + batch_size], posterior_a, posterior_b,
+                                 fantasies, correction, n_sweeps, fantasy_steps, learn, learning_rate, rng)
+        _check_diverged([model.a, model.b], epoch, "wake/sleep training", model.belief_bias)
         p_v = expit(model._belief_input(posterior_a, posterior_b))
         history.reconstruction_error.append(float(np.mean((data - p_v) ** 2)))
         if track_likelihood:
             history.log_likelihood.append(two_cause_log_likelihood(model, data))
     return model, history
+
+
+def _wake_sleep_step(model: TwoCauseRBM, params: dict[str, FloatArray], data: FloatArray, rows: NDArray[np.int64],
+                     posterior_a: FloatArray, posterior_b: FloatArray, fantasies: dict[str, FloatArray],
+                     correction: str, n_sweeps: int, fantasy_steps: int, learn: tuple[str, ...],
+                     learning_rate: float, rng: np.random.Generator) -> None:
+    """One wake/sleep update on the examples ``rows``, in place (parameters, chains and fantasies)."""
+    sampler = model.posterior_sampler(correction)  # a snapshot of this step's parameters
+    state = sampler._init(data[rows], posterior_a[rows], posterior_b[rows], rng)
+    sampler.step(state, n_sweeps)
+    posterior_a[rows], posterior_b[rows] = state.h_a, state.h_b
+    step = model._log_joint_gradient(state.v, state.h_a, state.h_b)
+    for name in ("a", "b"):
+        if name not in learn:
+            for key in ("weights", "visible_bias", "hidden_bias"):
+                del step[f"{name}_{key}"]
+            continue
+        rbm = getattr(model, name)
+        fantasies[name] = rbm._gibbs_hidden(fantasies[name], fantasy_steps, rng)
+        n_fantasy = len(fantasies[name])
+        sleep = _sleep_statistics(rbm, fantasies[name], np.full(n_fantasy, 1 / n_fantasy))
+        for key, value in sleep.items():
+            step[f"{name}_{key}"] -= value
+    for key, value in step.items():
+        params[key] += learning_rate * value

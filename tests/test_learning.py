@@ -190,3 +190,83 @@ def test_wake_statistics_with_a_merged_belief_bias():
             _finite_difference(joint, model.a.visible_bias, index), abs=1e-6)
     for index in np.ndindex(2, 3):
         assert wake["b_weights"][index] == pytest.approx(_finite_difference(joint, model.b.weights, index), abs=1e-6)
+
+
+# --------------------------------------------------- settings that would destroy training
+BAD_SETTINGS = [  # (keyword, value, exception, words in the message)
+    ("learning_rate", float("nan"), ValueError, "learning_rate"),
+    ("learning_rate", float("inf"), ValueError, "learning_rate"),
+    ("learning_rate", -0.1, ValueError, "learning_rate"),
+    ("learning_rate", "fast", TypeError, "learning_rate"),
+    ("momentum", float("nan"), ValueError, "momentum"),
+    ("momentum", None, TypeError, "momentum"),
+    ("momentum", 1.5, ValueError, "momentum"),
+    ("weight_decay", float("-inf"), ValueError, "weight_decay"),
+    ("epochs", -1, ValueError, "epochs"),
+    ("batch_size", -1, ValueError, "batch_size"),
+    ("batch_size", 2.5, TypeError, "batch_size"),
+    ("n_chains", 0, ValueError, "n_chains"),
+]
+
+
+@pytest.mark.parametrize("keyword,value,error,words", BAD_SETTINGS)
+def test_train_rbm_refuses_settings_that_destroy_it(keyword, value, error, words):
+    data = datasets.bars(3, 20, "horizontal", rng=0)
+    with pytest.raises(error, match=words):
+        training.train_rbm(data, 3, **{"epochs": 2, keyword: value})
+
+
+WAKE_SLEEP_BAD = [
+    ("learning_rate", float("nan"), ValueError), ("learning_rate", -1.0, ValueError),
+    ("epochs", -1, ValueError), ("batch_size", -1, ValueError), ("batch_size", 0, ValueError),
+    ("n_fantasy", 0, ValueError), ("n_sweeps", 0, ValueError), ("fantasy_steps", 0, ValueError),
+    ("learn", "ab", ValueError), ("correction", "bogus", ValueError),
+]
+
+
+@pytest.mark.parametrize("keyword,value,error", WAKE_SLEEP_BAD)
+def test_wake_sleep_refuses_bad_settings_naming_them(keyword, value, error):
+    model = random_two_cause(2, 2, 4, scale=1, seed=0)
+    with pytest.raises(error, match=keyword):
+        training.train_wake_sleep(model, np.ones((3, 4)), **{"epochs": 1, keyword: value})
+
+
+def test_wake_sleep_refuses_a_plain_rbm():
+    with pytest.raises(TypeError, match="model"):
+        training.train_wake_sleep(RBM.random(2, 4, rng=0), np.ones((3, 4)))
+
+
+def test_training_that_diverges_stops_naming_the_epoch():
+    data = datasets.bars(3, 20, "horizontal", rng=0)
+    with pytest.raises(ValueError, match=r"epoch \d+.*not? longer finite|epoch \d+"):
+        training.train_rbm(data, 3, epochs=3, learning_rate=1e305, momentum=0.0, anneal=False, rng=0)
+    model = random_two_cause(2, 2, 9, scale=1, seed=0)
+    with pytest.raises(ValueError, match=r"diverged in epoch 1"):
+        training.train_wake_sleep(model, data, epochs=2, learning_rate=1e306, rng=0)
+
+
+def test_wake_sleep_learns_only_what_it_is_told():
+    data = datasets.bars(3, 30, "vertical", rng=1)
+    model = random_two_cause(2, 2, 9, scale=1, seed=1)
+    trained, _ = training.train_wake_sleep(model, data, epochs=1, learn=("a",), rng=0)
+    assert trained.b == model.b and trained.a != model.a
+    merged = TwoCauseRBM(model.a, model.b, belief_bias=np.zeros(9))
+    trained, _ = training.train_wake_sleep(merged, data, epochs=1, learn=(), rng=0)
+    assert trained.a == merged.a and trained.b == merged.b
+    assert not np.array_equal(trained.belief_bias, merged.belief_bias)  # the belief layer always learns
+
+
+def test_model_inputs_are_paired_by_row_and_bounded():
+    model = random_two_cause(2, 2, 4, scale=1, seed=0)
+    with pytest.raises(ValueError, match="h_a has 3 rows, h_b has 2 rows"):
+        model.visible_inputs(np.ones((3, 2)), np.ones((2, 2)))
+    with pytest.raises(ValueError, match="h_a has 3 rows"):
+        model.reconstructions(np.ones((3, 2)), np.ones((2, 2)))
+    with pytest.raises(ValueError, match="too large"):
+        RBM(np.full((2, 3), 1e308), np.zeros(3), np.zeros(2))
+    with pytest.raises(ValueError, match="belief_bias"):
+        TwoCauseRBM(model.a, model.b, belief_bias=np.full(4, np.nan))
+    with pytest.raises(ValueError, match="n_hidden"):
+        RBM.random(-1, 6)
+    with pytest.raises(TypeError, match="rng"):
+        RBM.random(2, 6, rng="seed")
