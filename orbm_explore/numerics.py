@@ -20,6 +20,7 @@ __all__ = [
     "softplus",
     "as_float_array",
     "as_binary_array",
+    "as_finite_array",
     "broadcast_named",
     "as_generator",
     "bernoulli",
@@ -41,7 +42,7 @@ def sigmoid(x: ArrayLike) -> FloatArray:
     -------
     ndarray of float64, same shape as ``x``
     """
-    return expit(as_float_array(x, "x"))
+    return expit(as_finite_array(x, "x"))
 
 
 def log_sigmoid(x: ArrayLike) -> FloatArray:
@@ -59,7 +60,7 @@ def log_sigmoid(x: ArrayLike) -> FloatArray:
     -------
     ndarray of float64, same shape as ``x``
     """
-    return log_expit(as_float_array(x, "x"))
+    return log_expit(as_finite_array(x, "x"))
 
 
 def softplus(x: ArrayLike) -> FloatArray:
@@ -74,7 +75,7 @@ def softplus(x: ArrayLike) -> FloatArray:
     -------
     ndarray of float64, same shape as ``x``
     """
-    return -log_expit(-as_float_array(x, "x"))
+    return -log_expit(-as_finite_array(x, "x"))
 
 
 def as_float_array(value: Any, name: str) -> FloatArray:
@@ -101,6 +102,14 @@ def as_float_array(value: Any, name: str) -> FloatArray:
             f"{name} must be a real number or an array of real numbers, got dtype {array.dtype}"
         )
     return array.astype(np.float64, copy=False)
+
+
+def as_finite_array(value: Any, name: str) -> FloatArray:
+    """:func:`as_float_array`, refusing NaN and ±inf with a ValueError naming ``name``."""
+    array = as_float_array(value, name)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite (no NaN or infinity)")
+    return array
 
 
 def broadcast_named(**arrays: ArrayLike) -> list[FloatArray]:
@@ -157,6 +166,10 @@ def as_generator(rng: None | int | np.random.Generator | np.random.SeedSequence 
     """
     if isinstance(rng, np.random.Generator):
         return rng
+    if isinstance(rng, (bool, np.bool_)):
+        raise TypeError(f"rng must be None, an int seed or a numpy.random.Generator, got {rng!r}")
+    if isinstance(rng, numbers.Integral) and rng < 0:
+        raise ValueError(f"rng must be a non-negative int seed, got {rng}")
     if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence)):
         return np.random.default_rng(rng)
     raise TypeError(f"rng must be None, an int seed or a numpy.random.Generator, got {type(rng).__name__}")

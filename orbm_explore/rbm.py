@@ -30,6 +30,9 @@ FloatArray = NDArray[np.float64]
 MAX_INPUT = 1e300
 # Gibbs steps a single call may ask for.
 MAX_STEPS = 10**9
+# Units per layer, and weights, that RBM.random will allocate (10^9 weights are 8 GB).
+MAX_UNITS = 10**7
+MAX_WEIGHTS = 10**9
 
 
 def as_batch(x: ArrayLike, width: int, name: str, binary: bool = True) -> tuple[FloatArray, bool]:
@@ -87,8 +90,11 @@ class RBM:
     @classmethod
     def random(cls, n_hidden: int, n_visible: int, scale: float = 1.0, rng: Any = None) -> "RBM":
         """An RBM with weights and biases drawn from N(0, scale²)."""
-        check_count(n_hidden, "n_hidden", minimum=1)
-        check_count(n_visible, "n_visible", minimum=1)
+        check_count(n_hidden, "n_hidden", minimum=1, maximum=MAX_UNITS)
+        check_count(n_visible, "n_visible", minimum=1, maximum=MAX_UNITS)
+        if n_hidden * n_visible > MAX_WEIGHTS:
+            raise ValueError(f"n_hidden × n_visible = {n_hidden * n_visible:,} weights would need "
+                             f"{n_hidden * n_visible * 8 / 2**30:.1f} GiB; at most {MAX_WEIGHTS:,} are allowed")
         scale = as_float_array(scale, "scale")
         if scale.ndim != 0 or not 0 <= scale <= 1e6:
             raise ValueError(f"scale must be a number between 0 and 1e6, got {scale!r}")

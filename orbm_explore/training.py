@@ -59,13 +59,19 @@ class TrainingHistory:
     log_likelihood: list[float] = field(default_factory=list)
 
 
-def rbm_log_likelihood(rbm: RBM, data: FloatArray) -> float:
-    """Mean exact log P(v) over the rows of ``data`` (nats)."""
+def rbm_log_likelihood(rbm: RBM, data: Any) -> float:
+    """Mean exact log P(v) over the rows of ``data``, shape (n, V) binary (nats); by enumeration."""
+    if not isinstance(rbm, RBM):
+        raise TypeError(f"rbm must be an RBM, got {type(rbm).__name__}")
+    data = _check_data(data)
     return float(np.mean(-rbm.free_energy(data)) - exact.rbm_log_partition(rbm))
 
 
-def two_cause_log_likelihood(model: TwoCauseRBM, data: FloatArray) -> float:
-    """Mean exact log P(v) of the two-cause model over the rows of ``data`` (nats)."""
+def two_cause_log_likelihood(model: TwoCauseRBM, data: Any) -> float:
+    """Mean exact log P(v) of the two-cause model over the rows of ``data``, shape (n, V) binary (nats)."""
+    if not isinstance(model, TwoCauseRBM):
+        raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
+    data = _check_data(data)
     return float(np.mean(exact.two_cause_log_probability(model, data)))
 
 
