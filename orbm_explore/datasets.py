@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import gammaln, logsumexp
 
 from .numerics import as_binary_array, as_generator
 
@@ -44,24 +45,84 @@ def bars(size: int, n_samples: int, orientation: str, p_on: float = 0.25, rng: A
     p_on : float
     rng : None, int or Generator
     at_least_one : bool
-        Redraw images with no bar at all, so every image shows its cause.
+        Draw every image from the law conditioned on at least one bar being on, so every
+        image shows its cause (for any p_on: no rejection loop that tiny p_on could stall).
 
     Returns
     -------
     ndarray, shape (n_samples, size * size)
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the argument: ``size`` must be an integer >= 1, ``n_samples`` an integer >= 0
+        (with at most 2^28 pixels in all), ``p_on`` a finite number in (0, 1).
     """
-    rng = as_generator(rng)
-    if orientation not in ("horizontal", "vertical"):
+    _check_int(size, "size", 1)
+    _check_int(n_samples, "n_samples", 0)
+    if n_samples * size * size > _MAX_VALUES:
+        raise ValueError(f"n_samples × size² = {n_samples * size * size:,} pixels is more than the "
+                         f"{_MAX_VALUES:,} allowed (n_samples={n_samples}, size={size})")
+    if not isinstance(orientation, str) or orientation not in ("horizontal", "vertical"):
         raise ValueError(f"orientation must be 'horizontal' or 'vertical', got {orientation!r}")
+    p_on = _check_real(p_on, "p_on")
     if not 0 < p_on < 1:
         raise ValueError(f"p_on must be in (0, 1), got {p_on}")
+    if not isinstance(at_least_one, (bool, np.bool_)):
+        raise TypeError(f"at_least_one must be True or False, got {type(at_least_one).__name__}")
+    rng = as_generator(rng)
     lines = (rng.random((n_samples, size)) < p_on).astype(np.float64)
-    while at_least_one and (empty := lines.sum(axis=1) == 0).any():
-        lines[empty] = rng.random((int(empty.sum()), size)) < p_on
+    if at_least_one:
+        # Rejection (redraw the empty rows) for a few rounds, then draw what is left straight from the
+        # law conditioned on at least one bar: the result has that law either way, and no p_on loops.
+        for _round in range(_REDRAW_ROUNDS):
+            empty = lines.sum(axis=1) == 0
+            if not empty.any():
+                break
+            lines[empty] = rng.random((int(empty.sum()), size)) < p_on
+        empty = lines.sum(axis=1) == 0
+        if empty.any():
+            lines[empty] = _lines_with_at_least_one(int(empty.sum()), size, p_on, rng)
     images = np.repeat(lines[:, :, None], size, axis=2)  # rows on: horizontal bars
     if orientation == "vertical":
         images = images.transpose(0, 2, 1)
     return images.reshape(n_samples, size * size)
+
+
+_REDRAW_ROUNDS = 8
+_MAX_VALUES = 1 << 28  # 2 GiB of float64 pixels
+
+
+def _lines_with_at_least_one(n_rows: int, size: int, p_on: float, rng: np.random.Generator) -> FloatArray:
+    """n_rows draws of ``size`` independent Bernoulli(p_on) bits conditioned on at least one being on.
+
+    The number of bits on, K, follows the binomial law restricted to K >= 1 (computed in logs, so
+    any p_on in (0, 1) works); given K, the bits on are a uniformly random K-subset.
+    """
+    k = np.arange(1, size + 1)
+    log_weight = (gammaln(size + 1) - gammaln(k + 1) - gammaln(size - k + 1)
+                  + k * np.log(p_on) + (size - k) * np.log1p(-p_on))
+    probabilities = np.exp(log_weight - logsumexp(log_weight))
+    n_on = rng.choice(k, size=n_rows, p=probabilities / probabilities.sum())
+    ranks = np.argsort(np.argsort(rng.random((n_rows, size)), axis=1), axis=1)
+    return (ranks < n_on[:, None]).astype(np.float64)
+
+
+def _check_int(value: Any, name: str, minimum: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return int(value)
+
+
+def _check_real(value: Any, name: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
 
 
 def xor_2bit() -> FloatArray:
@@ -76,6 +137,8 @@ def neighbouring_bits(n_on: int, n_bits: int) -> FloatArray:
     -------
     ndarray, shape (n_bits - n_on + 1, n_bits)
     """
+    _check_int(n_on, "n_on", 1)
+    _check_int(n_bits, "n_bits", 1)
     if not 1 <= n_on <= n_bits:
         raise ValueError(f"need 1 <= n_on <= n_bits, got n_on={n_on}, n_bits={n_bits}")
     patterns = np.zeros((n_bits - n_on + 1, n_bits))
@@ -110,6 +173,7 @@ def digits(threshold: float = 8.0) -> tuple[FloatArray, NDArray[np.int64]]:
     -------
     (images, labels) : shapes (1797, 64) and (1797,)
     """
+    threshold = _check_real(threshold, "threshold")
     from sklearn.datasets import load_digits
 
     data = load_digits()
@@ -124,28 +188,39 @@ def load_mnist_idx(images_path: str | os.PathLike, labels_path: str | os.PathLik
     -------
     (images, labels) : shapes (n, 784) and (n,) (labels None if no path given)
     """
-    images = _read_idx(images_path)
+    threshold = _check_real(threshold, "threshold")
+    images = _read_idx(images_path, "images_path")
     if images.ndim != 3:
-        raise ValueError(f"{images_path} is not an IDX image file (expected 3 dimensions, got {images.ndim})")
-    labels = None if labels_path is None else _read_idx(labels_path).astype(np.int64)
+        raise ValueError(f"images_path: {images_path} is not an IDX image file "
+                         f"(expected 3 dimensions, got {images.ndim})")
+    labels = None if labels_path is None else _read_idx(labels_path, "labels_path").astype(np.int64)
     if labels is not None and labels.shape != (images.shape[0],):
-        raise ValueError(f"{labels_path} holds {labels.shape} labels for {images.shape[0]} images")
+        raise ValueError(f"labels_path: {labels_path} holds {labels.shape} labels for {images.shape[0]} images")
     flat = (images.reshape(images.shape[0], -1) > threshold).astype(np.float64)
     return flat, labels
 
 
-def _read_idx(path: str | os.PathLike) -> np.ndarray:
+def _read_idx(path: Any, name: str) -> np.ndarray:
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a str or os.PathLike, got {type(path).__name__}")
     path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{name}: no IDX file at {path}")
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as handle:
-        raw = handle.read()
+    try:
+        with opener(path, "rb") as handle:
+            raw = handle.read()
+    except (OSError, EOFError) as err:
+        raise ValueError(f"{name}: cannot read {path} ({type(err).__name__}: {err})") from None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        raise ValueError(f"{path} is not an unsigned-byte IDX file")
+        raise ValueError(f"{name}: {path} is not an unsigned-byte IDX file")
     n_dims = raw[3]
+    if len(raw) < 4 + 4 * n_dims:
+        raise ValueError(f"{name}: {path} is truncated inside its header")
     shape = struct.unpack(f">{n_dims}I", raw[4:4 + 4 * n_dims])
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * n_dims)
-    if data.size != int(np.prod(shape)):
-        raise ValueError(f"{path} is truncated: header says {shape}, found {data.size} values")
+    if data.size != int(np.prod(shape, dtype=object)):
+        raise ValueError(f"{name}: {path} is truncated: header says {shape}, found {data.size} values")
     return data.reshape(shape)
 
 
@@ -170,6 +245,8 @@ def composites(a: Any, b: Any, mode: str = "or", model: Any = None, rng: Any = N
         v ~ σ(φ^A + φ^B), with φ computed from each cause's hidden
         probabilities given its component (requires ``model``).
     """
+    if not isinstance(mode, str) or mode not in ("or", "model"):
+        raise ValueError(f"mode must be 'or' or 'model', got {mode!r}")
     a = as_binary_array(a, "a")
     b = as_binary_array(b, "b")
     if a.ndim != 2 or a.shape != b.shape:
@@ -177,8 +254,12 @@ def composites(a: Any, b: Any, mode: str = "or", model: Any = None, rng: Any = N
     if mode == "or":
         return Composites(np.maximum(a, b), a, b)
     if mode == "model":
+        from .two_cause import TwoCauseRBM
+
         if model is None:
             raise ValueError("mode='model' needs the two-cause model (model=...)")
+        if not isinstance(model, TwoCauseRBM):
+            raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
         if model.n_visible != a.shape[1]:
             raise ValueError(f"model has {model.n_visible} visible units, images have {a.shape[1]} pixels")
         rng = as_generator(rng)

@@ -146,7 +146,7 @@ def as_binary_array(value: Any, name: str) -> FloatArray:
     array = as_float_array(value, name)
     if not np.all((array == 0) | (array == 1)):
         bad = array[(array != 0) & (array != 1)].ravel()[0]
-        raise ValueError(f"{name} must be binary (0 or 1 only), found the value {bad!r}")
+        raise ValueError(f"{name} must be binary (0 or 1 only), found the value {float(bad)!r}")
     return array
 
 

@@ -14,14 +14,19 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from . import corrections
-from .numerics import log_sigmoid
+from ._checks import check_count, check_real
+from .explore import correction_grid, log_ratio_terms, sampler_bias_results, state_labels, switch_offset
+from .stats import total_variation
 
 __all__ = [
     "correction_grid",
     "CorrectionPanels",
     "draw_correction_panels",
+    "update_correction_panels",
+    "wedge_colour",
     "draw_log_ratio_cut",
+    "draw_correction_cut",
+    "sampler_bias_figure",
     "draw_architecture",
     "draw_distribution_bars",
     "draw_weight_tiles",
@@ -29,80 +34,106 @@ __all__ = [
     "DIVERGING",
 ]
 
+# correction_grid and log_ratio_terms live in orbm_explore.explore (numbers); they are imported above
+# so that `plots.correction_grid` in older notebooks keeps working.
+
 DIVERGING = "RdYlGn"
-
-
-def correction_grid(w: float, reach: float, h: float, n: int = 200,
-                    correction: str = "exact") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A registered correction on an n×n grid over the actual input φ^A_i (x) and ε_i (y).
-
-    The notes' §1.1 panels use the *actual* input φ = φ^{A0} + h W on the x axis,
-    so h = 0 and h = 1 give two different pictures of the same function.
-
-    Returns
-    -------
-    phi : (n,), eps : (n,), values : (n, n) with values[k, l] at (phi[l], eps[k]).
-    """
-    phi = np.linspace(-reach, reach, n)
-    eps = np.linspace(-reach, reach, n)
-    values = corrections.get_correction(correction).from_state(phi[None, :], h, eps[:, None], w)
-    return phi, eps, np.broadcast_to(values, (n, n))
 
 
 @dataclass
 class CorrectionPanels:
-    """Artists of a correction map: images, guide lines, colour bar, titles."""
+    """Artists of a correction map: images, guide lines, colour bar, and the h_j each panel shows."""
 
     figure: Figure
     axes: list[Axes]
     images: list
     guides: list
     colorbar: object
+    hs: tuple
 
 
-def draw_correction_panels(w: float = 3.0, reach: float = 40.0, n: int = 200, hs=(0, 1),
+def wedge_colour(value: float) -> str:
+    """The colour :data:`DIVERGING` gives a plateau of the correction: "red" below zero, "green" above."""
+    return "red" if check_real(value, "value") < 0 else "green"
+
+
+def _check_axes(ax) -> Axes:
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+    return ax
+
+
+def _guide_data(w: float, h: float, reach: float):
+    """The two switch lines of one panel, clipped to the square: φ = c and φ + ε = c, c = −W/2 + hW."""
+    c = switch_offset(w, h)
+    return ([c, c], [-reach, reach]), ([c - reach, c + reach], [reach, -reach])
+
+
+def draw_correction_panels(w: float = 3.0, reach: float = 10.0, n: int = 200, hs=(0, 1),
                            correction: str = "exact", figsize=(9.0, 4.0), figure: Figure | None = None,
-                           dpi: int = 80) -> CorrectionPanels:
+                           dpi: int = 80, axes=None, colorbar: bool = True) -> CorrectionPanels:
     """The notes' §1.1 picture, drawn correctly: the correction to ψ_j over (φ^A_i, ε_i), one panel per h_j.
 
     Images (not filled contours) so that an app can update them with ``set_data``.
-    Black guides mark φ = 0, ε = 0 and φ + ε = 0, where the regimes change.
+    Black guides mark each panel's true switch lines, φ = −W/2 + h_j W (first
+    log-ratio term) and φ + ε = −W/2 + h_j W (second term). Pass ``axes`` (one
+    per h) to draw into an existing figure.
     """
-    fig = figure if figure is not None else plt.figure(figsize=figsize, dpi=dpi)
-    axes = fig.subplots(1, len(hs), sharey=True, squeeze=False)[0]
+    w, reach, n = check_real(w, "w"), check_real(reach, "reach", positive=True), check_count(n, "n")
+    hs = tuple(hs)
+    if not hs or any(h not in (0, 1) for h in hs):
+        raise ValueError(f"hs must list states h_j of 0 or 1, got {hs!r}")
+    if axes is None:
+        fig = figure if figure is not None else plt.figure(figsize=figsize, dpi=dpi)
+        axes = fig.subplots(1, len(hs), sharey=True, squeeze=False)[0]
+    else:
+        if len(axes) != len(hs):
+            raise ValueError(f"axes must hold one axes per h in hs ({len(hs)}), got {len(axes)}")
+        fig = axes[0].figure
     images, guides = [], []
     limit = max(abs(w), 1e-9)
     for ax, h in zip(axes, hs):
         phi, eps, values = correction_grid(w, reach, h, n, correction)
         image = ax.imshow(values, origin="lower", extent=(-reach, reach, -reach, reach), cmap=DIVERGING,
                           vmin=-limit, vmax=limit, interpolation="nearest", aspect="equal")
-        lines = [ax.axvline(0, color="k", lw=0.8), ax.axhline(0, color="k", lw=0.8),
-                 ax.plot([-reach, reach], [reach, -reach], "k", lw=0.8)[0]]
+        first, second = _guide_data(w, h, reach)
+        lines = [ax.plot(*first, "k", lw=1.2)[0], ax.plot(*second, "k", lw=1.2, ls="--")[0]]
         ax.set_xlim(-reach, reach)
         ax.set_ylim(-reach, reach)
         ax.set_title(rf"$h_j = {h}$")
-        ax.set_xlabel(r"$\phi^A_i$, input from cause A (actual $h_j$)")
+        ax.set_xlabel(r"$\phi^A_i$ (actual $h_j$)")
         images.append(image)
         guides.append(lines)
-    axes[0].set_ylabel(r"$\epsilon_i = \phi^B_i$, input from cause B")
-    colorbar = fig.colorbar(images[-1], ax=list(axes), shrink=0.85, label=r"correction $C_{ji}$ to $\psi_j$")
-    return CorrectionPanels(fig, list(axes), images, guides, colorbar)
+    axes[0].set_ylabel(r"$\epsilon_i = \phi^B_i$")
+    bar = fig.colorbar(images[-1], ax=list(axes), shrink=0.85, label=r"$C_{ji}$") if colorbar else None
+    return CorrectionPanels(fig, list(axes), images, guides, bar, tuple(hs))
 
 
-def update_correction_panels(panels: CorrectionPanels, w: float, reach: float, n: int, hs=(0, 1),
-                             correction: str = "exact") -> np.ndarray:
-    """Recompute and update the images of :func:`draw_correction_panels` in place; returns the last grid."""
+def update_correction_panels(panels: CorrectionPanels, w: float, reach: float, n: int,
+                             correction: str = "exact") -> list[np.ndarray]:
+    """Recompute and update the images and guides of :func:`draw_correction_panels` in place.
+
+    Each panel is redrawn for the h_j it was drawn with (``panels.hs``).
+    Returns the grids, one (n, n) array per panel, in panel order.
+    """
+    if not isinstance(panels, CorrectionPanels):
+        raise TypeError(f"panels must be the CorrectionPanels of draw_correction_panels, got {type(panels).__name__}")
+    w, reach, n = check_real(w, "w"), check_real(reach, "reach", positive=True), check_count(n, "n")
+    if not len(panels.images) == len(panels.guides) == len(panels.axes) == len(panels.hs):
+        raise ValueError(f"panels has {len(panels.images)} images for {len(panels.hs)} states hs={panels.hs}")
     limit = max(abs(w), 1e-9)
-    values = None
-    for image, lines, ax, h in zip(panels.images, panels.guides, panels.axes, hs):
+    grids = []
+    for image, lines, ax, h in zip(panels.images, panels.guides, panels.axes, panels.hs):
         _, _, values = correction_grid(w, reach, h, n, correction)
         image.set_data(values)
         image.set_extent((-reach, reach, -reach, reach))
         image.set_clim(-limit, limit)
-        lines[2].set_data([-reach, reach], [reach, -reach])
+        for line, data in zip(lines, _guide_data(w, h, reach)):
+            line.set_data(*data)
         ax.set_xlim(-reach, reach)
         ax.set_ylim(-reach, reach)
-    return values
+        grids.append(values)
+    return grids
 
 
 def draw_log_ratio_cut(ax: Axes, eps: float, w: float, h: float = 0.0, reach: float = 30.0, n: int = 601):
@@ -112,14 +143,15 @@ def draw_log_ratio_cut(ax: Axes, eps: float, w: float, h: float = 0.0, reach: fl
     -------
     dict of line artists: "first", "second", "total", "switch_first", "switch_second".
     """
+    _check_axes(ax)
     phi, first, second = log_ratio_terms(eps, w, h, reach, n)
     lines = {
         "first": ax.plot(phi, first, color="tab:blue", label=r"$\log\sigma(\phi^{A0})/\sigma(\phi^{A0}+W)$")[0],
         "second": ax.plot(phi, second, color="tab:orange",
                           label=r"$\log\sigma(\phi^{A0}+\epsilon+W)/\sigma(\phi^{A0}+\epsilon)$")[0],
         "total": ax.plot(phi, first + second, color="k", lw=2, label=r"$C$ (sum)")[0],
-        "switch_first": ax.axvline(-w / 2 + h * w, color="tab:blue", ls=":", lw=1),
-        "switch_second": ax.axvline(-eps - w / 2 + h * w, color="tab:orange", ls=":", lw=1),
+        "switch_first": ax.axvline(switch_offset(w, h), color="tab:blue", ls=":", lw=1),
+        "switch_second": ax.axvline(switch_offset(w, h) - eps, color="tab:orange", ls=":", lw=1),
     }
     ax.set_xlabel(r"$\phi^A_i$, actual input from cause A")
     ax.set_ylabel(r"contribution to $\psi_j$")
@@ -129,17 +161,9 @@ def draw_log_ratio_cut(ax: Axes, eps: float, w: float, h: float = 0.0, reach: fl
     return lines
 
 
-def log_ratio_terms(eps: float, w: float, h: float, reach: float, n: int = 601):
-    """φ grid and the two §2.1 terms at fixed ε, as functions of the actual input φ = φ0 + h W."""
-    phi = np.linspace(-reach, reach, n)
-    phi0 = phi - h * w
-    first = log_sigmoid(phi0) - log_sigmoid(phi0 + w)
-    second = log_sigmoid(phi0 + eps + w) - log_sigmoid(phi0 + eps)
-    return phi, first, second
-
-
 def draw_architecture(ax: Axes) -> None:
     """A diagram of the two-cause model: two RBMs whose inputs are summed into one sigmoid layer."""
+    _check_axes(ax)
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 6)
     ax.axis("off")
@@ -165,6 +189,14 @@ def draw_architecture(ax: Axes) -> None:
 def draw_distribution_bars(ax: Axes, labels, series: dict[str, np.ndarray], ylabel: str = "probability",
                            xlabel: str = "state"):
     """Grouped bars, one group per state and one bar per named series. Returns {name: BarContainer}."""
+    _check_axes(ax)
+    for name, values in series.items():
+        values = np.asarray(values, dtype=np.float64)
+        if values.shape != (len(labels),):
+            raise ValueError(f"series {name!r} has shape {values.shape}; expected one value per label "
+                             f"({len(labels)} labels)")
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"series {name!r} holds NaN or infinite values")
     n_series = len(series)
     x = np.arange(len(labels))
     width = 0.8 / max(n_series, 1)
@@ -182,6 +214,10 @@ def draw_distribution_bars(ax: Axes, labels, series: dict[str, np.ndarray], ylab
 def draw_weight_tiles(fig: Figure, weights: np.ndarray, image_shape: tuple[int, int], title: str = "",
                       n_columns: int = 8):
     """Each hidden unit's weights as a small image (red positive, blue negative)."""
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.ndim != 2 or int(np.prod(image_shape)) != weights.shape[1]:
+        raise ValueError(f"image_shape {tuple(image_shape)} does not hold the {weights.shape[-1]} weights of "
+                         f"each unit (weights shape {weights.shape})")
     n = weights.shape[0]
     n_rows = int(np.ceil(n / n_columns))
     axes = fig.subplots(n_rows, n_columns, squeeze=False)
@@ -202,6 +238,15 @@ def draw_weight_tiles(fig: Figure, weights: np.ndarray, image_shape: tuple[int, 
 def draw_separation(composites: np.ndarray, recon_a: np.ndarray, recon_b: np.ndarray,
                     truth_a: np.ndarray | None = None, truth_b: np.ndarray | None = None) -> Figure:
     """Rows of images: composite, cause A's and cause B's reconstructions (and the true components if given)."""
+    named = {"composites": composites, "recon_a": recon_a, "recon_b": recon_b, "truth_a": truth_a,
+             "truth_b": truth_b}
+    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in named.items() if v is not None}
+    for name, array in arrays.items():
+        if array.shape != arrays["composites"].shape:
+            raise ValueError(f"{name} has shape {array.shape}, composites {arrays['composites'].shape}: "
+                             "composites, recon_a, recon_b (and truths) need one image per row, same size")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} holds NaN or infinite values")
     columns = [("composite", composites), ("cause A", recon_a), ("cause B", recon_b)]
     if truth_a is not None:
         columns += [("true A", truth_a), ("true B", truth_b)]
@@ -217,3 +262,46 @@ def draw_separation(composites: np.ndarray, recon_a: np.ndarray, recon_b: np.nda
             if row == 0:
                 ax.set_title(title, fontsize=9)
     return fig
+
+
+def draw_correction_cut(ax: Axes, eps: float, w: float, reach: float, hs=(0, 1), n: int = 401):
+    """The correction along one row (fixed ε) of the maps, one curve per h_j, with each curve's switch points.
+
+    Returns
+    -------
+    dict: "curves" (one line per h), "switches" (per h, two vertical lines), "marker" (the chosen point).
+    """
+    _check_axes(ax)
+    w, eps = check_real(w, "w"), check_real(eps, "eps")
+    colours = ("tab:purple", "tab:cyan")
+    curves, switches = [], []
+    for k, h in enumerate(hs):
+        phi, first, second = log_ratio_terms(eps, w, h, reach, n)
+        curves.append(ax.plot(phi, first + second, color=colours[k % 2], lw=2.5, label=rf"$h_j = {h}$")[0])
+        c = switch_offset(w, h)
+        switches.append([ax.axvline(c, color=colours[k % 2], ls=":", lw=1.2),
+                         ax.axvline(c - eps, color=colours[k % 2], ls="--", lw=1.2)])
+    marker = ax.plot([0.0], [0.0], "ko", ms=8, label="chosen point")[0]
+    ax.axhline(0, color="0.7", lw=0.8)
+    ax.set_xlim(-reach, reach)
+    ax.set_ylim(-abs(w) * 1.1 - 0.1, abs(w) * 1.1 + 0.1)
+    ax.set_xlabel(r"$\phi^A_i$ (actual $h_j$)")
+    ax.set_ylabel(r"correction $C_{ji}$")
+    ax.legend(loc="upper right", fontsize=9)
+    return {"curves": curves, "switches": switches, "marker": marker}
+
+
+def sampler_bias_figure(model, v, n_chains: int = 20000, n_sweeps: int = 50, seed: int = 0) -> tuple[Figure, dict]:
+    """Bars of the exact posterior against sequential and parallel Gibbs (sampled and exact-kernel).
+
+    The numbers come from :func:`orbm_explore.explore.sampler_bias_results`.
+    """
+    results = sampler_bias_results(model, v, n_chains, n_sweeps, seed)
+    fig, ax = plt.subplots(figsize=(11, 4.2), dpi=80, layout="constrained")
+    order = ["exact posterior", "sequential: sampled", "parallel: sampled", "parallel: exact kernel"]
+    draw_distribution_bars(ax, state_labels(model), {k: results[k] for k in order}, xlabel=r"state $h^A | h^B$")
+    tv_parallel = total_variation(results["parallel: exact kernel"], results["exact posterior"])
+    tv_sequential = total_variation(results["sequential: sampled"], results["exact posterior"])
+    ax.set_title(f"v = {np.asarray(v).astype(int).tolist()}: TV(parallel, exact) = {tv_parallel:.3f}, "
+                 f"TV(sequential sample, exact) = {tv_sequential:.3f}")
+    return fig, results

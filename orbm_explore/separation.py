@@ -1,4 +1,11 @@
-"""Separating a composite into its causes, and scoring the result against the true components."""
+"""Separating a composite into its causes, and scoring the result against the true components.
+
+:func:`pair_model` builds the two-cause model the project recommends for a
+pair of trained causes; :func:`separate` runs the posterior sampler on
+composites and averages each cause's reconstruction; :func:`rbm_reconstruct`
+is the baseline (one cause's RBM alone); the scores compare a reconstruction
+(probabilities) with the true component (0/1), one value per image.
+"""
 
 from __future__ import annotations
 
@@ -7,46 +14,164 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit
+from tqdm.auto import tqdm
 
-from .numerics import as_generator
+from .numerics import as_binary_array, as_float_array, as_generator, check_count
 from .rbm import RBM, as_batch, bernoulli
 from .two_cause import TwoCauseRBM
 
-__all__ = ["separate", "rbm_reconstruct", "pixel_accuracy", "cross_entropy", "cosine_similarity"]
+__all__ = ["pair_model", "separate", "rbm_reconstruct", "pixel_accuracy", "cross_entropy", "cosine_similarity"]
 
 FloatArray = NDArray[np.float64]
 
 
-def separate(model: TwoCauseRBM, v: Any, n_sweeps: int = 50, correction: str = "exact", n_average: int = 10,
-             mode: str = "solo", rng: Any = None) -> tuple[FloatArray, FloatArray]:
-    """Each cause's reconstruction of composite(s) v: posterior Gibbs, then reconstructions averaged.
+# ------------------------------------------------------------------ the recipe
+def pair_model(rbm_a: RBM, rbm_b: RBM, train_a: Any, train_b: Any, rng: Any = None, n_composites: int = 200,
+               n_steps: int = 40, n_sweeps: int = 5, learning_rate: float = 0.1,
+               progress: bool = False) -> TwoCauseRBM:
+    """The two-cause model recommended for separating composites of two trained causes.
 
-    Runs ``n_sweeps`` sequential sweeps per chain (one chain per row of v) and
-    averages each cause's reconstruction (:meth:`TwoCauseRBM.reconstructions`)
-    over the last ``n_average`` of them.
+    The causes' RBMs are used as trained (each keeps its own visible bias in its
+    prior P*(h)). Only the belief layer's bias is chosen, in two steps:
+
+    1. start from the merged bias max(W^A_0, W^B_0) (notes §1: "merge" the two
+       biases, so a pixel that one cause draws does not also pay the other
+       cause's background penalty);
+    2. fit it by maximum likelihood to synthetic OR-composites of the *training*
+       images: ``n_steps`` steps along ∂ log P(v) / ∂ b = E_{P(h|v)}[v - σ(x)]
+       (the wake phase; the belief layer is normalised, so there is no sleep
+       term), with persistent posterior chains started from each cause's own
+       P(h | v) and ``n_sweeps`` exact sequential sweeps per step. The result
+       is the average of the second half of the steps.
+
+    Nothing else is read: the model depends only on the arguments (and ``rng``),
+    never on test images or on global random state.
+
+    Parameters
+    ----------
+    rbm_a, rbm_b : RBM
+        The two causes, trained separately, on the same visible units.
+    train_a, train_b : array_like, shapes (n_a, V) and (n_b, V), binary
+        Clean training images of each cause (those the RBMs were trained on are fine).
+    rng : None, int or Generator
+        Draws the composites and drives the sampler.
+    n_composites, n_steps, n_sweeps : int
+        Synthetic composites fitted (>= 1), fitting steps (>= 0; 0 gives the plain merged bias),
+        sweeps per step (>= 1).
+    learning_rate : float
+        Step size per pixel (finite, > 0).
+    progress : bool
+        Show a tqdm progress bar over the fitting steps.
 
     Returns
     -------
-    (recon_a, recon_b) : probabilities, shape like v
+    TwoCauseRBM
+        ``TwoCauseRBM(rbm_a, rbm_b, belief_bias=...)`` (copies of the RBMs).
     """
+    for name, rbm in (("rbm_a", rbm_a), ("rbm_b", rbm_b)):
+        if not isinstance(rbm, RBM):
+            raise TypeError(f"{name} must be an RBM, got {type(rbm).__name__}")
+    if rbm_a.n_visible != rbm_b.n_visible:
+        raise ValueError(f"rbm_a and rbm_b must share the visible layer, got {rbm_a.n_visible} and "
+                         f"{rbm_b.n_visible} visible units")
+    images = []
+    for name, train in (("train_a", train_a), ("train_b", train_b)):
+        train = as_binary_array(train, name)
+        if train.ndim != 2 or train.shape[0] == 0 or train.shape[1] != rbm_a.n_visible:
+            raise ValueError(f"{name} must have shape (n_images, {rbm_a.n_visible}) with n_images >= 1, "
+                             f"got {train.shape}")
+        images.append(train)
+    check_count(n_composites, "n_composites", minimum=1)
+    check_count(n_steps, "n_steps", minimum=0)
+    check_count(n_sweeps, "n_sweeps", minimum=1)
+    learning_rate = as_float_array(learning_rate, "learning_rate")
+    if learning_rate.ndim != 0 or not (np.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate}")
+    rng = as_generator(rng)
+    rbm_a, rbm_b = rbm_a.copy(), rbm_b.copy()
+    a_images, b_images = images
+    v = np.maximum(a_images[rng.integers(0, len(a_images), n_composites)],
+                   b_images[rng.integers(0, len(b_images), n_composites)])
+    bias = np.maximum(rbm_a.visible_bias, rbm_b.visible_bias)
+    h_a = bernoulli(rbm_a.p_h_given_v(v), rng)
+    h_b = bernoulli(rbm_b.p_h_given_v(v), rng)
+    kept = []
+    for step in tqdm(range(n_steps), desc="fitting the belief bias", disable=not progress, leave=False):
+        sampler = TwoCauseRBM(rbm_a, rbm_b, bias).posterior_sampler()
+        state = sampler.step(sampler.init(v, h_a, h_b, rng), n_sweeps)
+        h_a, h_b = state.h_a, state.h_b
+        bias = bias + float(learning_rate) * np.mean(v - expit(state.x), axis=0)
+        if step >= n_steps // 2:
+            kept.append(bias)
+    return TwoCauseRBM(rbm_a, rbm_b, np.mean(kept, axis=0) if kept else bias)
+
+
+# ------------------------------------------------------------------ separating
+def separate(model: TwoCauseRBM, v: Any, n_sweeps: int = 50, correction: str = "exact", n_average: int = 10,
+             mode: str = "solo", rng: Any = None, n_chains: int = 1,
+             progress: bool = False) -> tuple[FloatArray, FloatArray]:
+    """Each cause's reconstruction of composite(s) v: posterior Gibbs, then reconstructions averaged.
+
+    Runs ``n_chains`` independent chains per row of v, each for ``n_sweeps``
+    sequential sweeps from a uniform random start, and averages each cause's
+    reconstruction (:meth:`TwoCauseRBM.reconstructions`, ``mode``) over the
+    last ``n_average`` sweeps of every chain.
+
+    Parameters
+    ----------
+    model : TwoCauseRBM
+    v : array_like, shape (V,) or (n, V), binary
+    n_sweeps : int >= 1
+    correction : str
+        A key of :data:`orbm_explore.corrections.CORRECTIONS`.
+    n_average : int, 1 <= n_average <= n_sweeps
+    mode : {"solo", "counterfactual"}
+        "solo": σ(φ^A), cause A with its own visible bias; "counterfactual": P(v | h^A, h^B = 0).
+    rng : None, int or Generator
+    n_chains : int >= 1
+    progress : bool
+        Show a tqdm progress bar over sweeps.
+
+    Returns
+    -------
+    (recon_a, recon_b) : probabilities, each shaped like v
+    """
+    if not isinstance(model, TwoCauseRBM):
+        raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
+    check_count(n_sweeps, "n_sweeps", minimum=1)
+    check_count(n_average, "n_average", minimum=1, maximum=n_sweeps)
+    check_count(n_chains, "n_chains", minimum=1)
+    if mode not in ("solo", "counterfactual"):
+        raise ValueError(f"mode must be 'solo' or 'counterfactual', got {mode!r}")
     rng = as_generator(rng)
     v, single = as_batch(v, model.n_visible, "v")
-    if not 1 <= n_average <= n_sweeps:
-        raise ValueError(f"n_average must be between 1 and n_sweeps={n_sweeps}, got {n_average}")
-    h_a, h_b = model.sample_posterior(v, n_sweeps - n_average, correction=correction, rng=rng)
-    total_a = np.zeros_like(v)
-    total_b = np.zeros_like(v)
-    for _ in range(n_average):
-        h_a, h_b = model.sample_posterior(v, 1, correction=correction, h_a=h_a, h_b=h_b, rng=rng)
-        recon_a, recon_b = model.reconstructions(h_a, h_b, mode=mode)
-        total_a += recon_a
-        total_b += recon_b
-    out = total_a / n_average, total_b / n_average
-    return (out[0][0], out[1][0]) if single else out
+    sampler = model.posterior_sampler(correction)
+    state = sampler.init(np.repeat(v, n_chains, axis=0), rng=rng)
+    total_a = np.zeros_like(state.v)
+    total_b = np.zeros_like(state.v)
+    with tqdm(total=n_sweeps, desc="separating", disable=not progress, leave=False) as bar:
+        sampler.step(state, n_sweeps - n_average)
+        bar.update(n_sweeps - n_average)
+        for _ in range(n_average):
+            sampler.step(state)
+            bar.update(1)
+            recon_a, recon_b = model.reconstructions(state.h_a, state.h_b, mode=mode)
+            total_a += recon_a
+            total_b += recon_b
+    out = [(total / n_average).reshape(len(v), n_chains, -1).mean(axis=1) for total in (total_a, total_b)]
+    return (out[0][0], out[1][0]) if single else (out[0], out[1])
 
 
 def rbm_reconstruct(rbm: RBM, v: Any, n_average: int = 10, rng: Any = None) -> FloatArray:
-    """A plain RBM's picture of v (the baseline): σ(φ(h)) averaged over n_average draws of h ~ P(h | v)."""
+    """A plain RBM's picture of v (the baseline): σ(φ(h)) averaged over n_average draws of h ~ P(h | v).
+
+    Returns
+    -------
+    ndarray, shaped like v (probabilities)
+    """
+    if not isinstance(rbm, RBM):
+        raise TypeError(f"rbm must be an RBM, got {type(rbm).__name__}")
+    check_count(n_average, "n_average", minimum=1)
     rng = as_generator(rng)
     v, single = as_batch(v, rbm.n_visible, "v")
     p_h = expit(v @ rbm.weights.T + rbm.hidden_bias)
@@ -57,21 +182,43 @@ def rbm_reconstruct(rbm: RBM, v: Any, n_average: int = 10, rng: Any = None) -> F
     return out[0] if single else out
 
 
+# ---------------------------------------------------------------------- scores
+def _score_inputs(reconstruction: Any, truth: Any) -> tuple[FloatArray, FloatArray]:
+    """Check a reconstruction (probabilities in [0, 1]) against 0/1 truth of the same shape."""
+    r = as_float_array(reconstruction, "reconstruction")
+    t = as_binary_array(truth, "truth")
+    if r.ndim not in (1, 2) or r.shape != t.shape:
+        raise ValueError(f"reconstruction and truth must have the same shape (V,) or (n, V), "
+                         f"got {r.shape} and {t.shape}")
+    if r.size == 0:
+        raise ValueError("reconstruction must not be empty")
+    if np.isnan(r).any():
+        raise ValueError("reconstruction must not contain NaN")
+    if np.any(r < 0) or np.any(r > 1):
+        raise ValueError("reconstruction must hold probabilities in [0, 1]")
+    return r, t
+
+
 def pixel_accuracy(reconstruction: Any, truth: Any) -> FloatArray:
     """Fraction of pixels where the thresholded reconstruction (> ½) equals the truth; one value per row."""
-    return np.mean((np.asarray(reconstruction) > 0.5) == (np.asarray(truth) > 0.5), axis=-1)
+    r, t = _score_inputs(reconstruction, truth)
+    return np.mean((r > 0.5) == (t > 0.5), axis=-1)
 
 
 def cross_entropy(reconstruction: Any, truth: Any, floor: float = 1e-6) -> FloatArray:
-    """Bernoulli cross-entropy of the truth under the reconstruction, nats per image (summed over pixels)."""
-    r = np.clip(np.asarray(reconstruction, dtype=float), floor, 1 - floor)
-    t = np.asarray(truth, dtype=float)
+    """Bernoulli cross-entropy of the truth under the reconstruction, nats per image (summed over pixels).
+
+    Probabilities are clipped to [floor, 1 - floor] (0 < floor < ½) so a confident mistake costs at most -log(floor).
+    """
+    r, t = _score_inputs(reconstruction, truth)
+    if not 0 < floor < 0.5:
+        raise ValueError(f"floor must be in (0, 0.5), got {floor!r}")
+    r = np.clip(r, floor, 1 - floor)
     return -np.sum(t * np.log(r) + (1 - t) * np.log1p(-r), axis=-1)
 
 
 def cosine_similarity(reconstruction: Any, truth: Any) -> FloatArray:
     """Cosine between reconstruction and truth, per row (0 where either is all zero)."""
-    r = np.asarray(reconstruction, dtype=float)
-    t = np.asarray(truth, dtype=float)
+    r, t = _score_inputs(reconstruction, truth)
     norms = np.linalg.norm(r, axis=-1) * np.linalg.norm(t, axis=-1)
     return np.divide(np.sum(r * t, axis=-1), norms, out=np.zeros_like(norms), where=norms > 0)

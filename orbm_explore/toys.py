@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._checks import check_real as _real
 from .numerics import softplus
 from .rbm import RBM
 from .two_cause import TwoCauseRBM
 
-__all__ = ["ALARM_PRESETS", "alarm_model", "xor_model"]
+__all__ = ["ALARM_PRESETS", "alarm_model", "xor_model", "two_unit_cause_model"]
 
 # Each preset: weights from burglar (A) and earthquake (B) to the alarm, the
 # alarm's total bias (split equally between the causes) and each cause's prior
@@ -31,6 +32,8 @@ def alarm_model(w_a: float = 8.0, w_b: float = 8.0, bias: float = -5.0, prior_a:
     set to c = prior - [softplus(w + bias/2) - softplus(bias/2)], which makes
     each cause's prior log-odds exactly ``prior_a`` (``prior_b``).
     """
+    w_a, w_b, bias = _real(w_a, "w_a"), _real(w_b, "w_b"), _real(bias, "bias")
+    prior_a, prior_b = _real(prior_a, "prior_a"), _real(prior_b, "prior_b")
     causes = []
     for w, prior in ((w_a, prior_a), (w_b, prior_b)):
         hidden_bias = prior - (softplus(w + bias / 2) - softplus(bias / 2))
@@ -48,6 +51,24 @@ def xor_model(weight: float = 4.0, hidden_bias: float = 0.0, visible_bias: float
     (total variation 0.35 from the posterior with the defaults), while the
     sequential sampler mixes within 30 sweeps.
     """
+    weight, hidden_bias = _real(weight, "weight"), _real(hidden_bias, "hidden_bias")
+    visible_bias = _real(visible_bias, "visible_bias")
     w = np.array([[weight, -weight], [-weight, weight]])
     return TwoCauseRBM(RBM(w, [visible_bias / 2] * 2, [hidden_bias] * 2),
                        RBM(w.copy(), [visible_bias / 2] * 2, [hidden_bias] * 2))
+
+
+def two_unit_cause_model(weight: float = 4.0) -> TwoCauseRBM:
+    """The smallest model where updating a layer at once goes wrong: 2 + 1 hidden units, 2 visible bits.
+
+    Cause A is the XOR cause of :func:`xor_model` (unit A1 draws bit 1 and
+    vetoes bit 2, unit A2 the reverse); cause B has one unit that draws bit 1.
+    Given v = (1, 0), A's two units are coupled: from A = 00 each unit, seeing
+    the other off, wants to switch on, so a layer-at-once update jumps to 11
+    and back. Its stationary law puts 0.16 on each of 00|1 and 11|1, where the
+    posterior has 0.05 (total variation 0.24 with the default weight); the
+    joint hidden space has only 8 states.
+    """
+    weight = _real(weight, "weight")
+    w = np.array([[weight, -weight], [-weight, weight]])
+    return TwoCauseRBM(RBM(w, [0.0, 0.0], [0.0, 0.0]), RBM(w[:1].copy(), [0.0, 0.0], [0.0]))

@@ -185,7 +185,7 @@ def test_large_inputs_split_across_threads_match_the_scalar_kernel():
     from orbm_explore._kernels import correction as _kernels
 
     rng = np.random.default_rng(3)
-    n = corrections._THREADED_FROM * 2 + 12345
+    n = _kernels.THREADED_FROM * 2 + 12345
     phi0, eps = rng.uniform(-30, 30, (2, n))
     w = rng.uniform(-50, 50, n)
     far = rng.choice(n, 500, replace=False)
@@ -193,3 +193,182 @@ def test_large_inputs_split_across_threads_match_the_scalar_kernel():
     reference = np.empty(n)
     _kernels.exact_correction_flat(phi0, eps, w, reference)
     np.testing.assert_allclose(corrections.exact(phi0, eps, w), reference, rtol=1e-12, atol=1e-13)
+
+
+# ---------------------------------------------------------------- every finite float64 input (issue 13)
+# The oracle: the notes' four log-sigmoids in mpmath at 2300 bits, enough for the
+# sums of any three doubles (exponents 2^-1074 .. 2^1024) to be exact.
+def mp_exact_full(phi0, eps, w):
+    with mpmath.workprec(2300):
+        p, e, ww = (mpmath.mpf(float(x)) for x in (phi0, eps, w))
+        return mp_log_sigmoid(p + ww + e) + mp_log_sigmoid(p) - mp_log_sigmoid(p + ww) - mp_log_sigmoid(p + e)
+
+
+def log_uniform(lo=-300, hi=308):
+    """Magnitudes spread evenly in log10 from 1e{lo} to ~1e{hi}, both signs."""
+    return st.builds(lambda sign, power, mantissa: sign * mantissa * 10.0 ** power,
+                     st.sampled_from([-1.0, 1.0]), st.integers(lo, hi - 1), st.floats(1.0, 9.99))
+
+
+EDGES = [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, -1e-300, 1e-16, 1.0, -1.0, 113.5, -113.5,
+         169.99, 170.0, -170.0, 199.0, -199.0, 1e20, -1e20, 2.0 ** 1020, -(2.0 ** 1021), 1e300, -1e300,
+         1e308, -1e308, 1.7976931348623157e308, -1.7976931348623157e308]
+full_range = st.one_of(log_uniform(), log_uniform(-3, 4), st.sampled_from(EDGES),
+                       st.floats(allow_nan=False, allow_infinity=False))
+
+
+def assert_matches_oracle(phi0, eps, w, got=None):
+    got = corrections.exact(phi0, eps, w) if got is None else got
+    assert np.isfinite(got)
+    ref = mp_exact_full(phi0, eps, w)
+    assert abs(mpmath.mpf(float(got)) - ref) <= 1e-12 * max(1, abs(ref)), (phi0, eps, w, float(got), float(ref))
+    # the sign of -εW (or 0, where |C| is below rounding)
+    assert got == 0 or ref == 0 or (got > 0) == (ref > 0), (phi0, eps, w, float(got), float(ref))
+
+
+@given(full_range, full_range, full_range)
+def test_exact_matches_mpmath_for_every_finite_input(phi0, eps, w):
+    assert_matches_oracle(phi0, eps, w)
+
+
+@given(full_range, log_uniform(-3, 4), full_range)
+def test_exact_matches_mpmath_when_phi0_and_eps_cancel(phi0, small, w):
+    """ε = -φ0 + δ: the sum φ0+ε is small although both are huge."""
+    eps = -phi0 + small
+    if np.isfinite(eps):
+        assert_matches_oracle(phi0, eps, w)
+
+
+@given(full_range, full_range, log_uniform(-3, 4))
+def test_exact_matches_mpmath_when_all_three_cancel(phi0, eps, small):
+    """W = -(φ0+ε) + δ: φ0+ε+W is small, the case that needs the compensated sum."""
+    with np.errstate(over="ignore"):
+        w = -(phi0 + eps) + small
+    if np.isfinite(w):
+        assert_matches_oracle(phi0, eps, w)
+
+
+KNOWN = [  # (phi0, eps, w, true value); reported in issue 13
+    (-1e20, 1.0, 2e20, -1.0),          # was +1.0: far-argument sign reversed
+    (-1e20, 2e20, 1.0, -1.0),          # the same by ε-W symmetry
+    (1e300, 1e6, -1e300, np.log(2)),   # was -5e5: φ0+ε+W = 1e6 lost in the sums
+    (-199.0, -199.0, -199.0, 0.0),     # was NaN: inf/inf in the product form
+    (1e308, 1e308, 0.0, 0.0),          # was NaN: φ0+ε overflows
+    (-150.0, -150.0, 150.0, np.log(2)),  # |W| > 113: product form overflowed with RuntimeWarnings
+    (-190.0, -190.0, -140.0, 0.0),     # the same: "overflow encountered in multiply"
+    (-180.0, -150.0, 120.0, None),     # was -1.1e-16: wrong sign (εW < 0, so C >= 0)
+    (-199.0, -150.0, -115.0, None),    # was +2.2e-16: wrong sign
+    (1.7976931348623157e308, -1.7976931348623157e308, 1.7976931348623157e308, np.log(2)),
+]
+
+
+@pytest.mark.parametrize("phi0, eps, w, truth", KNOWN)
+def test_exact_known_failures_of_issue_13(phi0, eps, w, truth):
+    got = corrections.exact(phi0, eps, w)  # RuntimeWarnings are errors in these tests
+    assert_matches_oracle(phi0, eps, w, got)
+    if truth is not None:
+        assert got == pytest.approx(truth, abs=1e-15)
+
+
+def test_exact_block_path_matches_oracle_on_mixed_arrays():
+    """Arrays big enough for the numpy blocks, with far elements scattered among moderate ones."""
+    from orbm_explore._kernels import correction as _kernels
+
+    rng = np.random.default_rng(4)
+    n = 3 * _kernels.COMPILED_BELOW + 7
+    phi0, eps, w = rng.uniform(-30, 30, (3, n))
+    far = rng.random((3, n)) < 0.1
+    scale = 10.0 ** rng.uniform(2, 306, (3, n))
+    phi0, eps, w = (np.where(f, x * s, x) for x, f, s in zip((phi0, eps, w), far, scale))
+    got = corrections.exact(phi0, eps, w)
+    check = rng.choice(n, 120, replace=False)
+    for k in check:
+        assert_matches_oracle(phi0[k], eps[k], w[k], got[k])
+    scalar = np.array([corrections.exact(p, e, ww) for p, e, ww in zip(phi0, eps, w)])
+    np.testing.assert_allclose(got, scalar, rtol=1e-13, atol=1e-14)
+
+
+def test_exact_small_corrections_accuracy_is_as_documented():
+    """The docstring's claim for tiny |C|: absolute error ~1e-15, so relative ~1e-15/|C|."""
+    rng = np.random.default_rng(5)
+    phi0 = rng.uniform(10, 30, 200)
+    eps, w = rng.uniform(-5, 5, (2, 200))
+    got = corrections.exact(phi0, eps, w)
+    errors = [abs(float(mpmath.mpf(float(g)) - mp_exact_full(p, e, ww))) for g, p, e, ww in zip(got, phi0, eps, w)]
+    assert max(errors) < 2e-15
+    assert np.min(np.abs(got)) < 1e-8  # the sample does reach the tiny-|C| range
+
+
+@given(full_range, full_range, full_range)
+def test_exact_bounded_and_signed_for_every_finite_input(phi0, eps, w):
+    c = corrections.exact(phi0, eps, w)
+    bound = min(abs(eps), abs(w))
+    assert abs(c) <= bound * (1 + 1e-15) + 1e-300
+    assert c * np.sign(eps) * np.sign(w) <= 0
+
+
+def test_exact_reference_is_the_notes_formula():
+    rng = np.random.default_rng(6)
+    phi0, eps, w = rng.uniform(-30, 30, (3, 500))
+    by_hand = log_sigmoid(phi0 + w + eps) + log_sigmoid(phi0) - log_sigmoid(phi0 + w) - log_sigmoid(phi0 + eps)
+    np.testing.assert_allclose(corrections.exact_reference(phi0, eps, w), by_hand, rtol=0, atol=5e-14)
+    with pytest.raises(ValueError, match="overflows float64 in exact_reference"):
+        corrections.exact_reference(-1e308, 1e308, -1e308)
+    # the fast path agrees with its reference where the reference's sums are exact enough
+    np.testing.assert_allclose(corrections.exact(phi0, eps, w), by_hand, rtol=0, atol=5e-14)
+
+
+@pytest.mark.parametrize("fn, names", [
+    (corrections.exact, ("phi0", "eps", "w")),
+    (corrections.exact_reference, ("phi0", "eps", "w")),
+    (corrections.linear, ("phi", "eps", "w")),
+    (lambda a, b, c: corrections.sigmoid(a, b, c), ("phi0", "eps", "w")),
+    (lambda a, b, c: corrections.local(a, 1.0, b, c), ("phi", "eps", "w")),
+])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_input_is_refused_naming_the_argument(fn, names, bad):
+    for k, name in enumerate(names):
+        args = [np.zeros(200), 1.0, 2.0]  # 200: the block path as well as the scalar one
+        args[k] = np.where(np.arange(200) == 150, bad, 0.5) if k == 0 else bad
+        with pytest.raises(ValueError, match=f"{name} must be finite"):
+            fn(*args)
+    with pytest.raises(ValueError, match="w must be finite"):
+        corrections.gain([1.0, bad])
+
+
+@given(full_range, full_range, full_range, st.sampled_from([0.0, 1.0]))
+def test_approximations_finite_and_bounded_for_every_finite_input(a, b, c, h):
+    """No NaN, no inf, no warning (they are errors here), and within the plateau ±|W|."""
+    try:
+        reference = corrections.exact_reference(a, b, c)
+    except ValueError as err:
+        assert "overflows float64" in str(err)
+    else:
+        assert np.isfinite(reference)
+    outs = [corrections.linear(a, b, c), corrections.sigmoid(a, b, c), corrections.sigmoid(a, b, c, gain=False),
+            corrections.local(a, h, b, c), corrections.local(a, h, b, c, gain=False)]
+    for out in outs:
+        assert np.isfinite(out) and abs(out) <= abs(c)
+    g = corrections.gain(c)
+    assert np.isfinite(g) and 0 < g <= 1
+
+
+@given(full_range, st.sampled_from([0.0, 1.0]), full_range, full_range)
+def test_registry_from_state_finite_or_refused(phi, h, eps, w):
+    """φ - hW can leave the float range; then a ValueError says so, never a warning or NaN."""
+    for name, entry in corrections.CORRECTIONS.items():
+        try:
+            out = entry.from_state(np.float64(phi), h, np.float64(eps), np.float64(w))
+        except ValueError as err:
+            assert "phi - h * w" in str(err) and name in ("exact", "sigmoid", "sigmoid_nogain")
+            with np.errstate(over="ignore"):
+                assert not np.isfinite(np.float64(phi) - h * np.float64(w))  # refused only when it truly overflows
+        else:
+            assert np.isfinite(out)
+
+
+def test_local_and_from_state_refuse_a_non_binary_state():
+    with pytest.raises(ValueError, match="h must be a binary state"):
+        corrections.local(0.0, 2.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="h must be a binary state"):
+        corrections.CORRECTIONS["exact"].from_state(0.0, 0.5, 1.0, 1.0)

@@ -4,16 +4,29 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from orbm_explore import corrections, exact, toys
-from orbm_explore.widgets import (ApproximationExplorer, Choice, ControlPanel, CorrectionExplorer, CutExplorer,
-                                  ExplainingAwayApp, NotesCellsExplorer, Slider)
+import base64
+
+from matplotlib.backend_bases import MouseEvent
+from scipy.optimize import brentq
+
+from orbm_explore import corrections, explore, plots
+from orbm_explore.widgets import (ApproximationExplorer, Choice, ClassroomApp, ControlPanel, CorrectionExplorer,
+                                  CutExplorer, ExplainingAwayApp, NotesCellsExplorer, Slider, WhyParallelView)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
 
 
 def test_correction_explorer_updates_images_in_place():
     app = CorrectionExplorer(w=3.0, reach=40.0, n=50)
+    assert app.artists.hs == (0, 1)
     images_before = list(app.artists.images)
     data_before = [im.get_array().copy() for im in app.artists.images]
     readout_before = app.readout.value
@@ -38,7 +51,7 @@ def test_number_box_is_linked_to_slider():
 
 
 @pytest.mark.parametrize("factory", [lambda: CorrectionExplorer(n=30), lambda: CutExplorer(),
-                                     lambda: ApproximationExplorer(n=30), lambda: ExplainingAwayApp(n_chains=50, n_sweeps=3),
+                                     lambda: ApproximationExplorer(n=30), lambda: ExplainingAwayApp(n_chains=5, n_sweeps=3),
                                      lambda: NotesCellsExplorer()])
 def test_extreme_slider_values_raise_nothing(factory):
     app = factory()
@@ -58,11 +71,15 @@ def test_extreme_slider_values_raise_nothing(factory):
 
 def test_reset_and_presets():
     app = CorrectionExplorer(n=20)
+    assert app.panel.preset_menu.value == "W = 3, range ±10"  # the defaults are a preset
     app.panel.preset_menu.value = "negative weight W = -3"
-    assert app.panel.values() == {"w": -3.0, "reach": 40.0}
+    assert {k: app.panel.values()[k] for k in ("w", "reach")} == {"w": -3.0, "reach": 10.0}
     app.panel.controls["reach"].value = 12.0
+    assert app.panel.preset_menu.value == "(custom)"  # a hand change is no longer the preset
+    app.panel.controls["reach"].value = 10.0
+    assert app.panel.preset_menu.value == "negative weight W = -3"
     app.panel.reset()
-    assert app.panel.values() == {"w": 3.0, "reach": 40.0}
+    assert {k: app.panel.values()[k] for k in ("w", "reach")} == {"w": 3.0, "reach": 10.0}
 
 
 def test_parameter_string_round_trip_and_errors():
@@ -74,13 +91,17 @@ def test_parameter_string_round_trip_and_errors():
     app.panel.apply_state_string(text)
     assert app.panel.values() == {"w": 2.5, "eps": -4.0, "phi": 0.0, "h": 1}
     assert app.panel.state_text.value == text
-    app.panel.apply_state_string("w=99")
-    assert "between -20 and 20" in app.panel.error_area.value
-    app.panel.apply_state_string("gain=2")
-    assert "unknown parameter 'gain'" in app.panel.error_area.value
-    app.panel.apply_state_string("h=2")
-    assert "h must be one of" in app.panel.error_area.value
-    assert app.panel.values()["w"] == 2.5  # nothing applied from bad strings
+    figure_before = app.lines["total"].get_ydata().copy()
+    for bad, message in [("w=99", "between -20 and 20"), ("gain=2", "unknown parameter 'gain'"),
+                         ("h=2", "h must be one of"), ("w=nan", "finite"), ("w=3; eps", "expected name=value"),
+                         ("eps=-4; w=abc", "w must be a number")]:
+        assert app.panel.apply_state_string(bad) is False
+        shown = app.panel.error_area.value
+        assert message in shown and "Not applied" in shown and "\n" not in shown and "<br" not in shown
+        assert app.panel.values() == {"w": 2.5, "eps": -4.0, "phi": 0.0, "h": 1}  # nothing applied
+        assert app.panel.state_text.value == bad or app.panel.state_text.value == text
+        np.testing.assert_array_equal(app.lines["total"].get_ydata(), figure_before)
+    assert app.panel.apply_state_string(text) is True and app.panel.error_area.value == ""
 
 
 def test_errors_in_callbacks_are_shown_not_swallowed():
@@ -114,25 +135,6 @@ def test_approximation_explorer_reports_error_statistics():
     assert f"{linear_max:.4f}" in app.readout.value
 
 
-def test_explaining_away_app_matches_exact_and_gibbs():
-    app = ExplainingAwayApp(n_chains=3000, n_sweeps=30, seed=1)
-    model = toys.alarm_model(**toys.ALARM_PRESETS["strong explaining away"])
-    post = exact.posterior(model, [1.0]).reshape(2, 2)
-    np.testing.assert_allclose(app.probabilities[1], post[1].sum())
-    heights = [bar.get_height() for bar in app.bars]
-    np.testing.assert_allclose(heights, app.probabilities)
-    before = app.readout.value
-    app.panel.controls["quake"].value = 1
-    assert app.readout.value != before and f"{app.probabilities[3]:.3f}" in app.readout.value
-    trace = app.sample()
-    assert trace.shape == (30,)
-    assert abs(app.gibbs_estimate - app.probabilities[1]) < 5 * np.sqrt(0.25 / 3000)
-    app.panel.preset_menu.value = "no overlap"
-    assert app.gibbs_estimate is None  # stale Gibbs results are cleared
-    app.reveal.value = False
-    assert all(bar.get_height() == 0 for bar in app.bars) and "Predict first" in app.readout.value
-
-
 def test_blitted_update_reaches_the_canvas_pixels():
     app = CorrectionExplorer(w=3.0, reach=40.0, n=50)
     app.figure.canvas.draw()
@@ -141,4 +143,139 @@ def test_blitted_update_reaches_the_canvas_pixels():
     after = np.asarray(app.figure.canvas.buffer_rgba())
     assert (before != after).any(axis=2).mean() > 0.05
     app.panel.controls["reach"].value = 10.0  # new limits: full redraw
-    assert app.panel.last_error is None and app._drawn_reach == 10.0
+    assert app.panel.last_error is None and app._limits[0] == 10.0
+
+
+def test_number_boxes_round_to_the_slider_step():
+    app = CorrectionExplorer(n=20)
+    app.panel.boxes["w"].value = 8.09999999  # what one arrow press used to leave in the box
+    assert app.panel.controls["w"].value == 8.1 and app.panel.boxes["w"].value == 8.1
+    app.panel.controls["reach"].value = 12.000000001
+    assert app.panel.boxes["reach"].value == 12.0
+    assert "w=8.1;" in app.panel.state_text.value
+
+
+@pytest.mark.parametrize("bad, message", [({"w": float("nan")}, "w must be a finite number"),
+                                          ({"w": float("inf")}, "w must be a finite number"),
+                                          ({"w": "3"}, "w must be a number"),
+                                          ({"w": 25.0}, "w must be between -20 and 20"),
+                                          ({"w": None}, "w must be a number"), ({"gain": 1.0}, "unknown parameter")])
+def test_set_values_rejects_bad_values_by_name(bad, message):
+    app = CorrectionExplorer(n=20)
+    before = app.panel.values()
+    with pytest.raises(ValueError, match=message):
+        app.panel.set_values(bad)
+    assert app.panel.values() == before
+
+
+@pytest.mark.parametrize("n", [0, 1, -5, 2.5, "200", None, True])
+def test_grid_size_must_be_an_integer_of_at_least_two(n):
+    with pytest.raises(ValueError, match="n .*integer >= 2"):
+        CorrectionExplorer(n=n)
+    with pytest.raises(ValueError, match="n .*integer >= 2"):
+        ApproximationExplorer(n=n)
+
+
+def test_panels_drawn_for_h1_are_redrawn_with_the_h1_grid():
+    """The old update zipped panels with hs=(0, 1): a lone h = 1 panel got the h = 0 grid."""
+    panels = plots.draw_correction_panels(w=3.0, reach=10.0, n=40, hs=(1,))
+    grids = plots.update_correction_panels(panels, w=-4.0, reach=12.0, n=40)
+    expected = explore.correction_grid(-4.0, 12.0, 1, 40)[2]
+    wrong = explore.correction_grid(-4.0, 12.0, 0, 40)[2]
+    np.testing.assert_allclose(panels.images[0].get_array(), expected)
+    np.testing.assert_allclose(grids[0], expected)
+    assert np.abs(expected - wrong).max() > 1.0  # the two grids differ, so the test can tell them apart
+    reversed_panels = plots.draw_correction_panels(w=3.0, reach=10.0, n=40, hs=(1, 0))
+    plots.update_correction_panels(reversed_panels, w=2.0, reach=10.0, n=40)
+    for image, h in zip(reversed_panels.images, (1, 0)):
+        np.testing.assert_allclose(image.get_array(), explore.correction_grid(2.0, 10.0, h, 40)[2])
+    reversed_panels.images.pop()  # a panel list that no longer matches its hs is an error, not a silent cut
+    with pytest.raises(ValueError):
+        plots.update_correction_panels(reversed_panels, w=2.0, reach=10.0, n=40)
+
+
+def _half_plateau_crossing(f, a, b):
+    return brentq(f, a, b, xtol=1e-12)
+
+
+@pytest.mark.parametrize("w", [3.0, -3.0, 0.8, -7.5, 12.0])
+@pytest.mark.parametrize("h", [0, 1])
+def test_guides_lie_on_the_switch_lines_of_the_exact_correction(w, h):
+    """Each map's solid guide is where C crosses half its plateau along a row (first term switching);
+    the dashed guide is where it does along a column (second term switching)."""
+    reach = 30.0
+    panels = plots.draw_correction_panels(w=1.0, reach=reach, n=20, hs=(0, 1))
+    plots.update_correction_panels(panels, w=w, reach=reach, n=20)
+    solid, dashed = panels.guides[panels.hs.index(h)]
+
+    def correction(phi, eps):  # the actual input φ = φ0 + hW on the map's x axis
+        return float(corrections.exact(phi - h * w, eps, w))
+
+    # Along the row ε = -25 (B strongly off: second term ≈ +W everywhere near the switch) C goes from 0 to W
+    # ... and the row ε = +25 (second term ≈ 0): C goes from -W to 0. Both cross half-way at the first switch.
+    guide_x = solid.get_xdata()[0]
+    assert np.allclose(solid.get_xdata(), guide_x)
+    for eps, half in ((25.0, -w / 2), (-25.0, w / 2)):
+        crossing = _half_plateau_crossing(lambda p: correction(p, eps) - half, -reach / 2, reach / 2)
+        assert abs(crossing - guide_x) < 1e-4, (eps, crossing, guide_x)
+    # Along the column φ = 25 + switch (first term ≈ 0), C goes from W (φ + ε below) to 0: half-way on the dashed line.
+    x_column = guide_x + 25.0
+    (x0, x1), (y0, y1) = dashed.get_xdata(), dashed.get_ydata()
+    guide_eps = y0 + (y1 - y0) * (x_column - x0) / (x1 - x0)
+    crossing = _half_plateau_crossing(lambda e: correction(x_column, e) - w / 2, -60.0, 30.0)
+    assert abs(crossing - guide_eps) < 1e-4
+    assert abs((x_column + guide_eps) - (-w / 2 + h * w)) < 1e-9
+
+
+def test_default_range_shows_two_different_panels():
+    app = CorrectionExplorer(n=100)
+    assert app.panel.values()["reach"] == 10.0
+    h0, h1 = app.grids
+    w = app.panel.values()["w"]
+    assert (np.abs(h0 - h1) > 0.25 * abs(w)).mean() > 0.1  # visibly different at the default range
+
+
+@pytest.mark.parametrize("w, red, green", [(3.0, "-3.00", "3.00"), (-4.0, "4.00", "-4.00")])
+def test_wedge_colours_are_named_right_for_either_sign(w, red, green):
+    app = CorrectionExplorer(w=w, n=20)
+    text = app.readout.value
+    assert f"C ≈ −W = {-w:.2f}, the <b>{plots.wedge_colour(-w)}</b> wedge" in text
+    assert plots.wedge_colour(-w) == ("red" if w > 0 else "green")
+    assert plots.wedge_colour(w) == ("green" if w > 0 else "red")
+    # the colour map itself: negative values are drawn red, positive green
+    cmap = app.artists.images[0].get_cmap()
+    r, g, _, _ = cmap(0.0)
+    assert r > g
+    r, g, _, _ = cmap(1.0)
+    assert g > r
+
+
+def test_clicking_the_map_sets_the_cut_beside_it():
+    app = CorrectionExplorer(w=3.0, reach=10.0, n=40)
+    app.figure.canvas.draw()
+    ax = app.artists.axes[1]
+    x, y = ax.transData.transform((2.5, -4.0))
+    event = MouseEvent("button_press_event", app.figure.canvas, x, y, button=1)
+    app.figure.canvas.callbacks.process("button_press_event", event)
+    values = app.panel.values()
+    assert abs(values["phi"] - 2.5) < 0.11 and abs(values["eps"] + 4.0) < 0.11
+    for row in app.rows:
+        assert row.get_ydata()[0] == values["eps"]
+    for curve, h in zip(app.cut["curves"], (0, 1)):
+        phi, c = curve.get_data()
+        np.testing.assert_allclose(c, corrections.exact(phi - h * 3.0, values["eps"], 3.0), atol=1e-12)
+    marker_x, marker_y = app.cut["marker"].get_data()
+    np.testing.assert_allclose(marker_y, [corrections.exact(values["phi"] - h * 3.0, values["eps"], 3.0)
+                                          for h in (0, 1)])
+    assert app.panel.last_error is None
+
+
+@pytest.mark.parametrize("factory", [lambda: CorrectionExplorer(n=20), lambda: CutExplorer(),
+                                     lambda: ApproximationExplorer(n=20), lambda: NotesCellsExplorer(),
+                                     lambda: ExplainingAwayApp(n_sweeps=5), lambda: WhyParallelView(),
+                                     lambda: ClassroomApp(n_sweeps=5)])
+def test_every_app_displays_a_widget_and_a_static_png_in_one_bundle(factory):
+    bundle = factory()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    png = base64.b64decode(bundle["image/png"])
+    assert png.startswith(b"\x89PNG") and len(png) > 5000

@@ -1,0 +1,343 @@
+"""Exact maximum-likelihood learning of a small two-cause model, by enumeration.
+
+For a model with few hidden units (4 + 4 gives 256 joint states) the
+log-likelihood of composites and its gradient need no sampling at all:
+
+    log P(v) = logsumexp_{h^A, h^B} [log P*_A(h^A) + log P*_B(h^B) + log P(v | h^A, h^B)]
+               - log Z_A - log Z_B,
+
+    ∂ log P(v) / ∂θ = E_{P(h | v)}[∂ log P*(h^A, h^B, v) / ∂θ]  -  ∂ log Z_A / ∂θ  -  ∂ log Z_B / ∂θ,
+
+the first expectation over the exact posterior (the wake phase of notes §3
+with the sampler replaced by enumeration), the second over each RBM's exact
+P(h) (the sleep phase, ∂ log Z_A / ∂W^A_ji = E_{P_A(h)}[h_j σ(φ^A_i)]).
+This is the yardstick for wake/sleep: whatever exact-gradient ascent
+reaches is what the model *can* learn from the data; whether the optimum
+separates the causes is then a question about the model, not the optimiser.
+
+Also here: :func:`attribution`, the split criterion used for blind
+separation (which cause the exact posterior says drew each pixel).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit, log_expit, logsumexp
+
+from . import exact
+from .numerics import as_binary_array, as_generator
+from .rbm import RBM
+from .two_cause import TwoCauseRBM
+
+__all__ = [
+    "PARAMETERS",
+    "parameters",
+    "log_likelihood_and_gradient",
+    "log_likelihood",
+    "ExactHistory",
+    "train_exact",
+    "random_start",
+    "train_rbm_exact",
+    "attribution",
+    "unit_orientation",
+]
+
+FloatArray = NDArray[np.float64]
+# Gradients are keyed like TwoCauseRBM.save and training.wake_statistics.
+PARAMETERS = ("a_weights", "a_visible_bias", "a_hidden_bias", "b_weights", "b_visible_bias", "b_hidden_bias")
+_MAX_JOINT_HIDDEN = 16
+
+
+def _check_model_and_data(model: Any, data: Any) -> FloatArray:
+    if not isinstance(model, TwoCauseRBM):
+        raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
+    n_joint = model.a.n_hidden + model.b.n_hidden
+    if n_joint > _MAX_JOINT_HIDDEN:
+        raise ValueError(f"model has {n_joint} hidden units in all; exact learning enumerates 2^{n_joint} "
+                         f"joint states and allows at most {_MAX_JOINT_HIDDEN} units")
+    data = as_binary_array(data, "data")
+    if data.ndim != 2 or data.shape[0] == 0 or data.shape[1] != model.n_visible:
+        raise ValueError(f"data must have shape (n_samples, {model.n_visible}) with n_samples >= 1, got {data.shape}")
+    return data
+
+
+def parameters(model: TwoCauseRBM) -> dict[str, FloatArray]:
+    """The model's parameter arrays by name (the arrays themselves, not copies)."""
+    out = {}
+    for name in ("a", "b"):
+        rbm = getattr(model, name)
+        out[f"{name}_weights"], out[f"{name}_visible_bias"], out[f"{name}_hidden_bias"] = (
+            rbm.weights, rbm.visible_bias, rbm.hidden_bias)
+    if model.belief_bias is not None:
+        out["belief_bias"] = model.belief_bias
+    return out
+
+
+def _empty_term(states: FloatArray, empty_penalty: float) -> FloatArray:
+    """The log-prior term -penalty · [no unit of the cause is on], per state."""
+    return -empty_penalty * (states.sum(axis=1) == 0)
+
+
+def _log_likelihood_and_gradient(model: TwoCauseRBM, data: FloatArray, counts: FloatArray | None = None,
+                                 empty_penalty: float = 0.0) -> tuple[float, dict[str, FloatArray]]:
+    """Mean log P(v) and its gradient; ``counts`` weights distinct rows (default: each row once)."""
+    counts = np.ones(len(data)) if counts is None else counts
+    h_a, h_b = exact.two_cause_hidden_states(model)  # (S, Ha), (S, Hb), S = 2^(Ha+Hb)
+    phi_a = h_a @ model.a.weights + model.a.visible_bias  # (S, V)
+    phi_b = h_b @ model.b.weights + model.b.visible_bias
+    x = h_a @ model.a.weights + h_b @ model.b.weights + model.total_visible_bias  # belief-layer input
+    log_prior = (h_a @ model.a.hidden_bias - log_expit(-phi_a).sum(axis=1)
+                 + h_b @ model.b.hidden_bias - log_expit(-phi_b).sum(axis=1))  # log P*_A + log P*_B
+    if empty_penalty:
+        log_prior = log_prior + _empty_term(h_a, empty_penalty) + _empty_term(h_b, empty_penalty)
+    joint = data @ log_expit(x).T + (1 - data) @ log_expit(-x).T + log_prior  # (n, S)
+    log_evidence = logsumexp(joint, axis=1)
+    n = counts.sum()
+    posterior = np.exp(joint - log_evidence[:, None]) * (counts / n)[:, None]  # (n, S), row weights folded in
+    mass = posterior.sum(axis=0)  # (S,): average posterior weight of each joint state
+    seen = posterior.T @ data  # (S, V): Σ_n P(s | v_n) v_n / n
+    error = seen - mass[:, None] * expit(x)  # E[v - σ(x)] per state, weighted
+    grads: dict[str, FloatArray] = {}
+    log_z = 0.0
+    for name, h, phi in (("a", h_a, phi_a), ("b", h_b, phi_b)):
+        rbm = getattr(model, name)
+        states = exact.binary_states(rbm.n_hidden)
+        prior_log = rbm.log_p_star_h(states) + _empty_term(states, empty_penalty)
+        rbm_log_z = float(logsumexp(prior_log))
+        log_z += rbm_log_z
+        prior = np.exp(prior_log - rbm_log_z)
+        s_prior = expit(states @ rbm.weights + rbm.visible_bias)
+        s_post = mass[:, None] * expit(phi)  # wake: the softplus terms of log P*(h)
+        through_belief = s_post + error  # wake: plus the belief layer's v - σ(x)
+        grads[f"{name}_weights"] = h.T @ through_belief - (states * prior[:, None]).T @ s_prior
+        visible_wake = through_belief if model.belief_bias is None else s_post
+        grads[f"{name}_visible_bias"] = visible_wake.sum(axis=0) - prior @ s_prior
+        grads[f"{name}_hidden_bias"] = mass @ h - prior @ states
+    if model.belief_bias is not None:
+        grads["belief_bias"] = error.sum(axis=0)
+    return float(counts @ log_evidence / n - log_z), grads
+
+
+def log_likelihood_and_gradient(model: TwoCauseRBM, data: Any,
+                                empty_penalty: float = 0.0) -> tuple[float, dict[str, FloatArray]]:
+    """Mean exact log P(v) over the rows of ``data`` and its exact gradient.
+
+    Parameters
+    ----------
+    model : TwoCauseRBM
+        At most 16 hidden units in all.
+    data : array_like, shape (n, n_visible), binary
+    empty_penalty : float >= 0
+        A prior on the hidden units: each cause's log P*(h) gets ``-empty_penalty``
+        when none of its units is on ("every composite has both causes in it").
+        0 is the plain model; the normalisers Z_A, Z_B include the term.
+
+    Returns
+    -------
+    (log_likelihood, gradient)
+        Mean log-likelihood in nats per example, and a dict of arrays shaped like
+        the parameters: keys :data:`PARAMETERS`, plus ``"belief_bias"`` when the
+        model has its own belief-layer bias.
+    """
+    data = _check_model_and_data(model, data)
+    return _log_likelihood_and_gradient(model, data, None, _check_penalty(empty_penalty))
+
+
+def _check_penalty(empty_penalty: Any) -> float:
+    if isinstance(empty_penalty, bool) or not isinstance(empty_penalty, (int, float, np.integer, np.floating)) \
+            or not (np.isfinite(empty_penalty) and empty_penalty >= 0):
+        raise ValueError(f"empty_penalty must be a finite number >= 0, got {empty_penalty!r}")
+    return float(empty_penalty)
+
+
+def log_likelihood(model: TwoCauseRBM, data: Any, empty_penalty: float = 0.0) -> float:
+    """Mean exact log P(v) over the rows of ``data`` (nats), by enumeration (see :func:`log_likelihood_and_gradient`)."""
+    return log_likelihood_and_gradient(model, data, empty_penalty)[0]
+
+
+@dataclass
+class ExactHistory:
+    """Per-step record of exact-gradient ascent: ``log_likelihood[k]`` is before step k (and the last after)."""
+
+    log_likelihood: list[float] = field(default_factory=list)
+
+
+def _copy(model: TwoCauseRBM) -> TwoCauseRBM:
+    return TwoCauseRBM(model.a.copy(), model.b.copy(),
+                       None if model.belief_bias is None else model.belief_bias.copy())
+
+
+def train_exact(model: TwoCauseRBM, data: Any, steps: int = 2000, learning_rate: float = 0.1,
+                momentum: float = 0.9, weight_decay: float = 0.0, frozen: tuple[str, ...] = (),
+                empty_penalty: float = 0.0) -> tuple[TwoCauseRBM, ExactHistory]:
+    """Exact-gradient ascent on the mean log-likelihood of ``data`` (full batch, heavy-ball momentum).
+
+    Parameters
+    ----------
+    model : TwoCauseRBM
+        Starting point; not modified. At most 16 hidden units in all.
+    data : array_like, shape (n, n_visible), binary
+    steps : int
+        Gradient steps (>= 0).
+    learning_rate : float
+        Step size (> 0). With ``momentum=0`` and a small rate every step raises the log-likelihood.
+    momentum : float in [0, 1)
+    weight_decay : float >= 0
+        L2 penalty on the weights only (subtracted from the objective as ½·decay·‖W‖²).
+    frozen : tuple of str
+        Parameter names (keys of :data:`PARAMETERS` or ``"belief_bias"``) that are not changed.
+    empty_penalty : float >= 0
+        The prior on the hidden units of :func:`log_likelihood_and_gradient` (0: the plain model).
+
+    Returns
+    -------
+    (trained model, history)
+        ``history.log_likelihood`` holds the exact mean log-likelihood (without
+        the weight decay) before each step and after the last, ``steps + 1`` values.
+    """
+    data = _check_model_and_data(model, data)
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
+    if not (np.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    if not (np.isfinite(weight_decay) and weight_decay >= 0):
+        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    empty_penalty = _check_penalty(empty_penalty)
+    model = _copy(model)
+    params = parameters(model)
+    unknown = set(frozen) - set(params)
+    if unknown:
+        raise ValueError(f"frozen must name parameters among {sorted(params)}, got {sorted(unknown)}")
+    velocity = {key: np.zeros_like(value) for key, value in params.items()}
+    history = ExactHistory()
+    data, counts = np.unique(data, axis=0, return_counts=True)  # each distinct composite once, weighted
+    counts = counts.astype(np.float64)
+    for _ in range(steps):
+        value, grads = _log_likelihood_and_gradient(model, data, counts, empty_penalty)
+        history.log_likelihood.append(value)
+        for key, param in params.items():
+            if key in frozen:
+                continue
+            step = grads[key]
+            if weight_decay and key.endswith("weights"):
+                step = step - weight_decay * param
+            velocity[key] = momentum * velocity[key] + learning_rate * step
+            param += velocity[key]
+    history.log_likelihood.append(_log_likelihood_and_gradient(model, data, counts, empty_penalty)[0])
+    return model, history
+
+
+def train_rbm_exact(data: Any, n_hidden: int, steps: int = 2000, learning_rate: float = 0.1,
+                    momentum: float = 0.9, rng: Any = None) -> tuple[RBM, list[float]]:
+    """One RBM fitted to clean data by exact-gradient ascent (its hidden layer enumerated; at most 16 units).
+
+    Returns
+    -------
+    (rbm, log_likelihoods) : the RBM and its exact mean log-likelihood before each step and after the last.
+    """
+    data = as_binary_array(data, "data")
+    if data.ndim != 2 or data.shape[0] == 0:
+        raise ValueError(f"data must have shape (n_samples, n_visible) with n_samples >= 1, got {data.shape}")
+    if isinstance(n_hidden, bool) or not isinstance(n_hidden, (int, np.integer)) or not 1 <= n_hidden <= 16:
+        raise ValueError(f"n_hidden must be an integer in [1, 16], got {n_hidden!r}")
+    rng = as_generator(rng)
+    mean = np.clip(data.mean(axis=0), 1e-3, 1 - 1e-3)
+    rbm = RBM(rng.normal(0, 0.1, (n_hidden, data.shape[1])), np.log(mean / (1 - mean)), np.zeros(n_hidden))
+    states = exact.binary_states(n_hidden)
+    velocity = [np.zeros_like(rbm.weights), np.zeros_like(rbm.visible_bias), np.zeros_like(rbm.hidden_bias)]
+    history = []
+    for step in range(steps + 1):
+        psi = data @ rbm.weights.T + rbm.hidden_bias
+        prior_log = rbm.log_p_star_h(states)
+        log_z = float(logsumexp(prior_log))
+        history.append(float(np.mean(data @ rbm.visible_bias - log_expit(-psi).sum(axis=1)) - log_z))
+        if step == steps:
+            break
+        prior = np.exp(prior_log - log_z)
+        s_model = expit(states @ rbm.weights + rbm.visible_bias)
+        p_h = expit(psi)
+        grads = (p_h.T @ data / len(data) - (states * prior[:, None]).T @ s_model,
+                 data.mean(axis=0) - prior @ s_model, p_h.mean(axis=0) - prior @ states)
+        for param, vel, grad in zip((rbm.weights, rbm.visible_bias, rbm.hidden_bias), velocity, grads):
+            vel *= momentum
+            vel += learning_rate * grad
+            param += vel
+    return rbm, history
+
+
+def random_start(n_hidden_a: int, n_hidden_b: int, n_visible: int, scale: float = 0.1, merged: bool = False,
+                 rng: Any = None) -> TwoCauseRBM:
+    """A symmetric, know-nothing start: weights N(0, scale²), hidden biases 0, visible biases 0.
+
+    With ``merged`` the belief layer gets its own bias (zeros), as in ``TwoCauseRBM(..., belief_bias=...)``.
+    """
+    rng = as_generator(rng)
+    a = RBM(rng.normal(0, scale, (n_hidden_a, n_visible)), np.zeros(n_visible), np.zeros(n_hidden_a))
+    b = RBM(rng.normal(0, scale, (n_hidden_b, n_visible)), np.zeros(n_visible), np.zeros(n_hidden_b))
+    return TwoCauseRBM(a, b, np.zeros(n_visible) if merged else None)
+
+
+def attribution(model: TwoCauseRBM, v: Any, part_a: Any, part_b: Any, empty_penalty: float = 0.0) -> float:
+    """How well the exact posterior attributes each pixel to the cause that drew it (0.5 … 1).
+
+    For every composite v (with known components ``part_a``, ``part_b``) and
+    every pixel that is on in exactly one component, ask how much the pixel's
+    probability of being on, σ(x) with x the belief layer's input, drops when
+    one cause's hidden units are silenced: Δ_A = σ(x) - σ(x - W^A h^A), and
+    likewise Δ_B, averaged over the exact posterior P(h^A, h^B | v). The pixel
+    counts as attributed to A if Δ_A > Δ_B. The score is the fraction
+    attributed right under the better of the two labellings (A drew
+    ``part_a``, or A drew ``part_b``): 1 is a perfect split, about 0.5 no split.
+    The split criterion used in the benchmark and notebook 06 is ``attribution >= 0.9``.
+    Silencing rather than comparing weights makes the score indifferent to how
+    the model shares its biases between the causes.
+
+    Parameters
+    ----------
+    model : TwoCauseRBM
+        At most 16 hidden units in all.
+    v, part_a, part_b : array_like, shape (n, n_visible), binary
+        Composites and their two true components.
+    empty_penalty : float >= 0
+        The model's prior on the hidden units (see :func:`log_likelihood_and_gradient`).
+
+    Returns
+    -------
+    float in [0.5, 1]
+    """
+    v = _check_model_and_data(model, v)
+    part_a = as_binary_array(part_a, "part_a")
+    part_b = as_binary_array(part_b, "part_b")
+    if part_a.shape != v.shape or part_b.shape != v.shape:
+        raise ValueError(f"part_a and part_b must have the shape of v {v.shape}, got {part_a.shape} and {part_b.shape}")
+    only_a = (part_a > 0) & (part_b == 0)
+    only_b = (part_b > 0) & (part_a == 0)
+    n_pixels = only_a.sum() + only_b.sum()
+    if n_pixels == 0:
+        raise ValueError("part_a and part_b have no pixel that is on in exactly one of them; nothing to attribute")
+    empty_penalty = _check_penalty(empty_penalty)
+    h_a, h_b = exact.two_cause_hidden_states(model)
+    drawn_a, drawn_b = h_a @ model.a.weights, h_b @ model.b.weights
+    x = drawn_a + drawn_b + model.total_visible_bias
+    log_prior = (model.a.log_p_star_h(h_a) + model.b.log_p_star_h(h_b)
+                 + _empty_term(h_a, empty_penalty) + _empty_term(h_b, empty_penalty))
+    joint = v @ log_expit(x).T + (1 - v) @ log_expit(-x).T + log_prior
+    posterior = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))  # (n, S)
+    drop_a = posterior @ (expit(x) - expit(x - drawn_a))  # (n, V)
+    drop_b = posterior @ (expit(x) - expit(x - drawn_b))
+    says_a = drop_a > drop_b
+    right = (says_a & only_a).sum() + (~says_a & only_b).sum()
+    score = right / n_pixels
+    return float(max(score, 1 - score))
+
+
+def unit_orientation(weights: Any, side: int) -> NDArray[np.int64]:
+    """+1 for a unit whose weight image is constant along rows (a horizontal bar), -1 along columns, per unit."""
+    w = np.asarray(weights, dtype=float).reshape(-1, side, side)
+    return np.sign(w.std(axis=1).mean(axis=1) - w.std(axis=2).mean(axis=1)).astype(np.int64)

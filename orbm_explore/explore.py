@@ -1,0 +1,339 @@
+"""The numbers behind the figures and apps (no matplotlib, no widgets here).
+
+:mod:`orbm_explore.plots` and :mod:`orbm_explore.widgets` draw what this
+module computes:
+
+* the correction maps and 1-D cuts of notebook 02 (:func:`correction_grid`,
+  :func:`log_ratio_terms`, :func:`switch_offset`, :func:`sigmoid_step`);
+* the burglar/earthquake probabilities and the chains the classroom app
+  animates (:func:`alarm_probabilities`, :func:`given_cause_b`,
+  :func:`watch_chains`);
+* the step-by-step laws of the "why a layer-at-once sampler is wrong" view
+  (:func:`sweep_steps`, :func:`law_after_steps`);
+* the sampler-bias comparison of notebook 04 (:func:`sampler_bias_results`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import log_expit
+
+from . import corrections, exact, stats
+from ._checks import check_count, check_real
+from .numerics import as_generator, log_sigmoid, sigmoid
+from .rbm import RBM
+from .two_cause import TwoCauseRBM
+
+__all__ = [
+    "check_real",
+    "check_count",
+    "correction_grid",
+    "log_ratio_terms",
+    "switch_offset",
+    "correction_at",
+    "approximation_error",
+    "sigmoid_step",
+    "NotesCells",
+    "notes_cells",
+    "ALARM_CONDITIONS",
+    "QUAKE_STATES",
+    "alarm_probabilities",
+    "condition_index",
+    "given_cause_b",
+    "ChainRun",
+    "watch_chains",
+    "Step",
+    "sweep_steps",
+    "law_after_steps",
+    "sampler_bias_results",
+]
+
+FloatArray = NDArray[np.float64]
+
+
+# --------------------------------------------------------------------------- checks at the public edge
+def _check_h(h: Any) -> float:
+    h = check_real(h, "h")
+    if h not in (0.0, 1.0):
+        raise ValueError(f"h (the state h_j) must be 0 or 1, got {h!r}")
+    return h
+
+
+# --------------------------------------------------------------------------- notebook 02: the correction
+def correction_grid(w: float, reach: float, h: float, n: int = 200,
+                    correction: str = "exact") -> tuple[FloatArray, FloatArray, FloatArray]:
+    """A registered correction on an n×n grid over the actual input φ^A_i (x) and ε_i (y).
+
+    The notes' §1.1 panels use the *actual* input φ = φ^{A0} + h W on the x axis,
+    so h = 0 and h = 1 give two different pictures of the same function.
+
+    Returns
+    -------
+    phi : (n,), eps : (n,), values : (n, n) with values[k, l] at (phi[l], eps[k]).
+    """
+    w, reach, h = check_real(w, "w"), check_real(reach, "reach", positive=True), _check_h(h)
+    n = check_count(n, "n")
+    phi = np.linspace(-reach, reach, n)
+    eps = np.linspace(-reach, reach, n)
+    values = corrections.get_correction(correction).from_state(phi[None, :], h, eps[:, None], w)
+    return phi, eps, np.broadcast_to(values, (n, n))
+
+
+def log_ratio_terms(eps: float, w: float, h: float, reach: float,
+                    n: int = 601) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """φ grid (n,) and the two §2.1 terms (n,) at fixed ε, as functions of the actual input φ = φ0 + h W."""
+    eps, w, h = check_real(eps, "eps"), check_real(w, "w"), check_real(h, "h")
+    reach, n = check_real(reach, "reach", positive=True), check_count(n, "n")
+    phi = np.linspace(-reach, reach, n)
+    phi0 = phi - h * w
+    first = log_sigmoid(phi0) - log_sigmoid(phi0 + w)
+    second = log_sigmoid(phi0 + eps + w) - log_sigmoid(phi0 + eps)
+    return phi, first, second
+
+
+def switch_offset(w: float, h: float) -> float:
+    """Where the correction's two terms switch, in the actual input: −W/2 + h W.
+
+    The first term switches on the line φ = −W/2 + hW, the second on the line
+    φ + ε = −W/2 + hW (at each, that term is exactly half its plateau).
+    """
+    return -w / 2 + h * w
+
+
+def correction_at(phi: float, eps: float, w: float, h: float, correction: str = "exact") -> float:
+    """A registered correction at one point of the map: actual input φ (with h_j = h), ε and W."""
+    return float(corrections.get_correction(correction).from_state(np.array(phi, dtype=np.float64), float(h), eps, w))
+
+
+def approximation_error(w: float, reach: float, h: float, n: int,
+                        approximation: str) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The exact correction, an approximation and their difference on the map's grid, each (n, n)."""
+    truth = correction_grid(w, reach, h, n, "exact")[2]
+    approx = correction_grid(w, reach, h, n, approximation)[2]
+    return truth, approx, approx - truth
+
+
+def sigmoid_step(phi: ArrayLike, w: float, alpha: float) -> FloatArray:
+    """The notes' In[4] approximation of the first log-ratio term: −W σ(−α(φ + W/2)), same shape as φ."""
+    return -w * sigmoid(-alpha * (np.asarray(phi, dtype=np.float64) + w / 2))
+
+
+@dataclass
+class NotesCells:
+    """The curves of the notes' In[4] and In[5] at fixed W and ε, each (n,) over φ (``alpha`` the gain used)."""
+
+    alpha: float
+    term: FloatArray
+    term_approx: FloatArray
+    exact: FloatArray
+    approx: FloatArray
+
+
+def notes_cells(phi: ArrayLike, w: float, eps: float, use_gain: bool = True) -> NotesCells:
+    """In[4]: the first log-ratio term against −W σ(−α(φ + W/2)); In[5]: the correction against its
+    sigmoid approximation (with the gain α of :func:`orbm_explore.corrections.gain`, or α = 1)."""
+    phi = np.asarray(phi, dtype=np.float64)
+    alpha = float(corrections.gain(w)) if use_gain else 1.0
+    term = log_sigmoid(phi) - log_sigmoid(phi + w)
+    return NotesCells(alpha, term, sigmoid_step(phi, w, alpha), corrections.exact(phi, eps, w),
+                      corrections.sigmoid(phi, eps, w, gain=use_gain))
+
+
+# --------------------------------------------------------------------------- the alarm (notebook 04, classroom)
+ALARM_CONDITIONS = ("prior", "given v", "given v, no quake", "given v, quake")
+QUAKE_STATES = ("unknown", 0, 1)
+
+
+def condition_index(quake: Any) -> int:
+    """Index into :data:`ALARM_CONDITIONS` of the condition that a quake state selects."""
+    return {"unknown": 1, 0: 2, 1: 3}[quake]
+
+
+def alarm_probabilities(model: Any, alarm: float) -> FloatArray:
+    """P(burglar = 1) under :data:`ALARM_CONDITIONS`, by enumeration; shape (4,).
+
+    ``model`` has one hidden unit per cause (burglar A, earthquake B) and one
+    visible unit (the alarm), as :func:`orbm_explore.toys.alarm_model` builds.
+    """
+    prior = exact.two_cause_hidden_distribution(model).reshape(2, 2)
+    post = exact.posterior(model, [float(alarm)]).reshape(2, 2)  # [h_A, h_B]
+    return np.array([prior[1].sum(), post[1].sum(), post[1, 0] / post[:, 0].sum(),
+                     post[1, 1] / post[:, 1].sum()])
+
+
+def given_cause_b(model: TwoCauseRBM, h_b: ArrayLike) -> TwoCauseRBM:
+    """A model whose posterior over h^A given v is the original's P(h^A | v, h^B = h_b).
+
+    Cause B's contribution to the belief layer is frozen at its value for
+    ``h_b``; the new cause B has one unit wired to nothing, so sampling the
+    new model's posterior samples A given v and the clamped B. Exact: A's
+    conditional depends on B only through that contribution.
+    """
+    h_b = np.asarray(h_b, dtype=np.float64)
+    a, b = model.a, model.b
+    frozen = h_b @ b.weights  # (V,)
+    zeros = np.zeros((1, model.n_visible))
+    if model.belief_bias is None:  # x = φ^A + φ^B, B's visible bias inside φ^B
+        return TwoCauseRBM(a, RBM(zeros, frozen + b.visible_bias, [0.0]))
+    return TwoCauseRBM(a, RBM(zeros, b.visible_bias, [0.0]), belief_bias=model.belief_bias + frozen)
+
+
+@dataclass
+class ChainRun:
+    """Chains watched sweep by sweep, for one estimate of P(h_A,0 = 1 | condition).
+
+    Attributes
+    ----------
+    h_a, h_b : (n_sweeps, n_chains) first unit of each cause after every sweep.
+    running : (n_sweeps,) running estimate over all chains, sweeps 1..t.
+    estimate : float, running[-1].
+    standard_error : float, between-chain (n_chains ≥ 2) or batch means (one chain).
+    """
+
+    h_a: FloatArray
+    h_b: FloatArray
+    running: FloatArray
+    estimate: float
+    standard_error: float
+
+
+def _sweeps(model: TwoCauseRBM, v: FloatArray, n_sweeps: int, rng: np.random.Generator):
+    """Yield (h_a, h_b) after each sequential exact sweep, one chain per row of v (the engine's state + step)."""
+    sampler = model.posterior_sampler(correction="exact", schedule="sequential")
+    state = sampler.init(v, rng=rng)
+    for _ in range(n_sweeps):
+        sampler.step(state)
+        yield state.h_a, state.h_b
+
+
+def watch_chains(model: TwoCauseRBM, alarm: float, quake: Any = "unknown", n_chains: int = 1,
+                 n_sweeps: int = 100, seed: int = 0, warmup: int = 10) -> ChainRun:
+    """Run exact sequential Gibbs chains for P(burglar | alarm[, quake]) and keep every sweep.
+
+    Parameters
+    ----------
+    model : the alarm model (one unit per cause, one visible unit).
+    alarm : 0 or 1.
+    quake : "unknown" (sample both causes), 0 or 1 (sample the burglar with the quake clamped).
+    n_chains, n_sweeps : chains run side by side; sweeps kept after ``warmup`` discarded ones.
+    seed : the same seed and setting always give the same run.
+    """
+    target = model if quake == "unknown" else given_cause_b(model, [float(quake)])
+    rng = as_generator(seed)
+    v = np.full((n_chains, 1), float(alarm))
+    h_a = np.empty((n_sweeps, n_chains))
+    h_b = np.empty((n_sweeps, n_chains))
+    for t, (a, b) in enumerate(_sweeps(target, v, warmup + n_sweeps, rng)):
+        if t >= warmup:
+            h_a[t - warmup], h_b[t - warmup] = a[:, 0], b[:, 0]
+    if quake != "unknown":
+        h_b[:] = float(quake)
+    running = np.cumsum(h_a.mean(axis=1)) / np.arange(1, n_sweeps + 1)
+    if n_chains >= 2:
+        se = float(h_a.mean(axis=0).std(ddof=1) / np.sqrt(n_chains))
+    else:
+        batches = np.array_split(h_a[:, 0], min(10, n_sweeps))
+        means = np.array([batch.mean() for batch in batches])
+        se = float(means.std(ddof=1) / np.sqrt(len(means))) if len(means) > 1 else float("nan")
+    return ChainRun(h_a, h_b, running, float(running[-1]), se)
+
+
+# --------------------------------------------------------------------------- why a layer at once is wrong
+@dataclass
+class Step:
+    """One step of a sweep: what it resamples and its exact transition matrix T (S, S) over joint states."""
+
+    label: str
+    matrix: FloatArray
+
+
+def sweep_steps(model: Any, v: ArrayLike, schedule: str) -> list[Step]:
+    """The steps of one sweep of ``schedule`` (exact correction), each with its transition matrix.
+
+    ``"sequential"``: one step per hidden unit (A's units, then B's), each
+    resampling that unit from its exact conditional. ``"parallel"``: two
+    steps, A's layer then B's layer, each resampled at once from the old
+    state. States are ordered as in :mod:`orbm_explore.exact`; the product
+    of the steps' matrices is :func:`orbm_explore.exact.sweep_kernel`.
+    """
+    if schedule not in ("sequential", "parallel"):
+        raise ValueError(f"schedule must be 'sequential' or 'parallel', got {schedule!r}")
+    h_a, h_b = exact.two_cause_hidden_states(model)
+    states = np.hstack([h_a, h_b])
+    n_a, n_total = h_a.shape[1], states.shape[1]
+    index = exact.state_index(states)
+    v = np.asarray(v, dtype=np.float64)
+
+    def log_on_off():
+        psi_a, psi_b = model.psi(h_a, h_b, np.broadcast_to(v, (len(states), v.size)), "exact")
+        psi = np.hstack([psi_a, psi_b])
+        return log_expit(psi), log_expit(-psi)  # (S, units)
+
+    log_on, log_off = log_on_off()
+    names = [f"A{j + 1}" for j in range(n_a)] + [f"B{j + 1}" for j in range(n_total - n_a)]
+    if schedule == "sequential":
+        groups = [[unit] for unit in range(n_total)]
+    else:
+        groups = [list(range(n_a)), list(range(n_a, n_total))]
+    steps = []
+    for units in groups:
+        matrix = np.zeros((len(states), len(states)))
+        for target, row in enumerate(states):
+            # From every state s, the probability of landing on `row`: the other units must agree with s.
+            others = [u for u in range(n_total) if u not in units]
+            same = np.all(states[:, others] == row[others], axis=1)
+            log_p = sum(log_on[:, u] if row[u] else log_off[:, u] for u in units)
+            matrix[same, index[target]] = np.exp(log_p[same])
+        if schedule == "sequential":
+            label = f"unit {names[units[0]]}"
+        else:
+            label = f"layer {names[units[0]][0]} ({', '.join(names[u] for u in units)} at once)"
+        steps.append(Step(label, matrix))
+    return steps
+
+
+def law_after_steps(start: ArrayLike, steps: list[Step], n_steps: int) -> FloatArray:
+    """The chain's law after each of the first ``n_steps`` steps (cycling through a sweep's steps).
+
+    Returns
+    -------
+    (n_steps + 1, S): row 0 is ``start``, row t is row t-1 @ T of step (t-1) mod len(steps).
+    """
+    laws = [np.asarray(start, dtype=np.float64)]
+    for t in range(n_steps):
+        laws.append(laws[-1] @ steps[t % len(steps)].matrix)
+    return np.array(laws)
+
+
+# --------------------------------------------------------------------------- notebook 04: sampler bias
+def sampler_bias_results(model: Any, v: ArrayLike, n_chains: int = 20000, n_sweeps: int = 50,
+                         seed: int = 0) -> dict[str, FloatArray]:
+    """The exact posterior, both samplers' sampled laws and the parallel sampler's exact stationary law.
+
+    Returns
+    -------
+    dict of name -> (S,) distributions over joint hidden states: "exact posterior",
+    "sequential: sampled", "parallel: sampled", "parallel: exact kernel".
+    """
+    if not isinstance(model, TwoCauseRBM):
+        raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
+    post = exact.posterior(model, v)
+    results = {"exact posterior": post,
+               "parallel: exact kernel": exact.sampler_stationary_distribution(model, v, "exact", "parallel")}
+    n_chains, n_sweeps = check_count(n_chains, "n_chains"), check_count(n_sweeps, "n_sweeps", minimum=0)
+    v_batch = np.tile(np.asarray(v, dtype=np.float64), (n_chains, 1))
+    for schedule in ("sequential", "parallel"):
+        h_a, h_b = model.sample_posterior(v_batch, n_sweeps, schedule=schedule, rng=seed)
+        results[f"{schedule}: sampled"] = stats.counts(exact.state_index(np.hstack([h_a, h_b])),
+                                                       post.size) / n_chains
+    return results
+
+
+def state_labels(model: Any) -> list[str]:
+    """Labels "h^A|h^B" (e.g. "10|1") of the joint hidden states, in :mod:`orbm_explore.exact` order."""
+    h_a, h_b = exact.two_cause_hidden_states(model)
+    return ["".join(str(int(x)) for x in a) + "|" + "".join(str(int(x)) for x in b) for a, b in zip(h_a, h_b)]
