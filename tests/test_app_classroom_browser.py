@@ -10,10 +10,7 @@ hidden, revealed and "why parallel is wrong" states go to test-artifacts/.
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -22,29 +19,16 @@ import pytest
 
 from orbm_explore import explore, toys
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-IGNORED_CONSOLE = ("RUNTIME-012", "jupytext", "fontawesome", "font-awesome", "Failed to load resource")
+from browser_support import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IGNORED_CONSOLE, ROOT, free_port,
+                             require_chromium, stop_process_group)
+
 POOL = 2
 VIEWPORT = {"width": 1280, "height": 720}
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)")
-    pytest.skip("Debian chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _children(pid: int) -> dict[int, int]:
@@ -108,7 +92,7 @@ def wait_until_pool_is_warm(root: int, timeout: float = 180) -> None:
 def present():
     """`make present` on a free port (the Makefile's own command), with its kernel pool filled."""
     ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
+    port = free_port()
     log_path = ARTIFACTS / "present.log"
     log = open(log_path, "w")
     server = subprocess.Popen(["make", "-s", "-o", ".venv/.notebook-installed", "present",
@@ -127,12 +111,7 @@ def present():
         wait_until_pool_is_warm(server.pid)
         yield {"url": f"http://127.0.0.1:{port}/", "pid": server.pid}
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
+        stop_process_group(server)
         log.close()
 
 

@@ -13,37 +13,20 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# Known, harmless console noise offline (see shared notes): a Lab extension Voilà does not ship, CDN fonts.
-IGNORED_CONSOLE = ("RUNTIME-012", "jupytext", "fontawesome", "font-awesome", "Failed to load resource")
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IGNORED_CONSOLE, ROOT, free_port, require_chromium
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)")
-    pytest.skip("Debian chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def voila_url():
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MPLBACKEND": "module://ipympl.backend_nbagg"}
     log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "voila.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
