@@ -66,6 +66,8 @@ class CorrectionExplorer(App):
         self.points = [ax.plot([phi], [eps], "o", mfc="white", mec="k", ms=8)[0] for ax in axes[:2]]
         self.ax_cut = axes[2]
         self.cut = plots.draw_correction_cut(self.ax_cut, eps, w, reach)
+        self.ax_cut.yaxis.set_label_position("right")  # away from the colour bar's label
+        self.ax_cut.yaxis.tick_right()
         self.cut_title = self.ax_cut.set_title("")
         guides = [line for lines in self.artists.guides for line in lines]
         switches = [line for lines in self.cut["switches"] for line in lines]
