@@ -297,14 +297,14 @@ def load_arrays(path: str | os.PathLike, kind: str, shapes: Mapping[str, tuple[s
         if found_kind != kind:
             raise ModelFileError(f"{path} holds a {found_kind or 'file without a kind tag'}, expected a {kind}")
         version = _read_tag(archive, path, "format_version", "iu")
-        # files without a version tag predate it: they are version 1
-        if version is not None:
-            if version.ndim != 0:
-                raise ModelFileError(f"{path}: array 'format_version' must be one integer, got shape {version.shape}")
-            if int(version[()]) != FORMAT_VERSION:
-                newer = " (written by a newer orbm-explore)" if int(version[()]) > FORMAT_VERSION else ""
-                raise ModelFileError(f"{path} has format_version {int(version[()])}{newer}; "
-                                     f"this version reads format_version {FORMAT_VERSION}")
+        if version is None:  # every file orbm-explore has written carries one
+            raise ModelFileError(f"{path} has no 'format_version' array; it was not written by orbm-explore")
+        if version.ndim != 0:
+            raise ModelFileError(f"{path}: array 'format_version' must be one integer, got shape {version.shape}")
+        if int(version[()]) != FORMAT_VERSION:
+            newer = " (written by a newer orbm-explore)" if int(version[()]) > FORMAT_VERSION else ""
+            raise ModelFileError(f"{path} has format_version {int(version[()])}{newer}; "
+                                 f"this version reads format_version {FORMAT_VERSION}")
         wanted = dict(shapes)
         for name, dims in (optional or {}).items():
             if _member_name(archive, name) is not None:

@@ -133,9 +133,11 @@ def test_compressed_and_fortran_order_files_load(tmp_path):
     assert RBM.load(path) == small_rbm(4)
 
 
-def test_files_without_a_version_tag_are_read_as_version_1(tmp_path):
+def test_files_without_a_version_tag_are_refused(tmp_path):
+    """Every file orbm-explore has written carries format_version; one without it is not ours."""
     path = write_npz(tmp_path / "old.npz", **rbm_members(format_version=None))
-    assert RBM.load(path).n_hidden == 3
+    with pytest.raises(ModelFileError, match="format_version"):
+        RBM.load(path)
 
 
 # --------------------------------------------------------------------------- bad files

@@ -115,7 +115,8 @@ def test_load_rejects_truncated_file(tmp_path):
 
 def test_load_rejects_wrong_shapes(tmp_path):
     path = tmp_path / "bad.npz"
-    np.savez(path, weights=np.zeros((3, 4)), visible_bias=np.zeros(5), hidden_bias=np.zeros(3), kind=np.array("RBM"))
+    np.savez(path, weights=np.zeros((3, 4)), visible_bias=np.zeros(5), hidden_bias=np.zeros(3), kind=np.array("RBM"),
+             format_version=np.array(1))
     with pytest.raises(ModelFileError, match="n_visible = 5"):
         RBM.load(path)
 
@@ -123,7 +124,7 @@ def test_load_rejects_wrong_shapes(tmp_path):
 def test_load_rejects_pickles(tmp_path):
     path = tmp_path / "evil.npz"
     np.savez(path, weights=np.array([{"a": 1}], dtype=object), visible_bias=np.zeros(1),
-             hidden_bias=np.zeros(1), kind=np.array("RBM"))
+             hidden_bias=np.zeros(1), kind=np.array("RBM"), format_version=np.array(1))
     with pytest.raises(ModelFileError, match="pickled objects"):
         RBM.load(path)
 
