@@ -220,27 +220,13 @@ def _check_plot_format(plot: Path) -> None:
 
 
 # ---------------------------------------------------------------------- derivations
-def _has_report() -> bool:
-    import importlib.util
-
-    if "orbm_explore.derivations_report" in sys.modules:
-        return True
-    return importlib.util.find_spec("orbm_explore.derivations_report") is not None
-
-
 def _derivations(args: argparse.Namespace) -> int:
+    from .derivations_report import main as report_main
+
     if args.report_args[:1] == ["--"]:
         args.report_args = args.report_args[1:]
     try:
-        from .derivations_report import main as report_main
-    except ImportError:
-        from .derivations import main as report_main
-
-        if args.report_args:
-            raise CommandLineError("the derivations command takes no arguments in this version") from None
-        return int(report_main() or 0)
-    try:
-        return int(report_main(list(args.report_args)) or 0)
+        return int(report_main(list(args.report_args), prog=args.derivations_prog) or 0)
     except SystemExit as done:  # the report's own --help or usage error
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
 
@@ -326,14 +312,14 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
                                       formatter_class=_HelpFormatter)
     derivations.add_argument("report_args", nargs=argparse.REMAINDER, metavar="...",
                              help="options passed on to the derivations report")
-    derivations.set_defaults(run=_derivations)
+    derivations.set_defaults(run=_derivations, derivations_prog=f"{prog} derivations")
     return parser
 
 
 def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
     """Run the command line; returns the exit status (0 on success, 2 on any error)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["derivations"] and argv[1:] and _has_report():
+    if argv[:1] == ["derivations"] and argv[1:]:
         # everything after 'derivations' (options and --help included) belongs to the report's own parser
         argv = ["derivations", "--", *argv[1:]]
     try:

@@ -105,9 +105,9 @@ def errata_markdown(claims: Sequence[Claim]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "python -m orbm_explore derivations") -> int:
     """Run every check, print the table, return the exit status (see the module docstring)."""
-    parser = argparse.ArgumentParser(prog="python -m orbm_explore derivations",
+    parser = argparse.ArgumentParser(prog=prog,
                                      description="Check the notes' algebra (SymPy), the library against it "
                                                  "(mpmath), and the errata.")
     parser.add_argument("-v", "--verbose", action="store_true", help="print how every row was decided")

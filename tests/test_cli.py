@@ -232,7 +232,7 @@ def test_derivations_passes_the_exit_code_through(monkeypatch):
 
     calls = []
     fake = types.ModuleType("orbm_explore.derivations_report")
-    fake.main = lambda argv: calls.append(argv) or 3
+    fake.main = lambda argv, prog: calls.append(argv) or 3
     monkeypatch.setitem(sys.modules, "orbm_explore.derivations_report", fake)
     assert main(["derivations", "--markdown"]) == 3
     assert calls == [["--markdown"]]
