@@ -87,13 +87,6 @@ def huge_model(scale=HUGE):
     return M("two_cause").TwoCauseRBM(RBM(w, np.zeros(3), np.zeros(1)), RBM(-w, np.zeros(3), np.zeros(1)))
 
 
-def scaled_model(scale, seed=3):
-    rng = np.random.default_rng(seed)
-    RBM = M("rbm").RBM
-    return M("two_cause").TwoCauseRBM(RBM(rng.normal(0, scale, (2, 3)), np.zeros(3), np.zeros(2)),
-                                      RBM(rng.normal(0, scale, (2, 3)), np.zeros(3), np.zeros(2)))
-
-
 V = np.array([1.0, 0.0, 1.0])
 HA, HB = np.array([1.0, 0.0]), np.array([1.0])
 DATA = np.array([[1, 0, 1], [0, 1, 1], [1, 1, 0], [0, 0, 1]], dtype=float)
@@ -131,6 +124,8 @@ for fname in ("sigmoid", "log_sigmoid", "softplus"):
     edge("numerics", f"{fname}([])", lambda f=fname: getattr(M("numerics"), f)(np.zeros(0)), "x")
 for text, value, error in RNG_BAD:
     bad("numerics", f"as_generator({text})", lambda value=value: M("numerics").as_generator(value), "rng")
+for text, value in (("nan", NAN), ("[1, inf]", [1.0, INF]), ("'a'", "a"), ("None", None)):
+    bad("numerics", f"as_finite_array({text})", lambda value=value: M("numerics").as_finite_array(value, "x"), "x")
 
 # ----------------------------------------------------------------------------- corrections
 CORRECTION_ARGS = {"exact": ("phi0", "eps", "w"), "linear": ("phi", "eps", "w"), "sigmoid": ("phi0", "eps", "w"),
@@ -159,6 +154,10 @@ edge("corrections", "exact(1e300, 1e6, -1e300)", lambda: M("corrections").exact(
 edge("corrections", "exact(-199, -199, -199)", lambda: M("corrections").exact(-199.0, -199.0, -199.0), "phi0")
 edge("corrections", "exact(1e308, 1e308, 0)", lambda: M("corrections").exact(HUGE, HUGE, 0.0), "phi0")
 edge("corrections", "exact(0, 1, 200) (|W| > 113)", lambda: M("corrections").exact(0.0, 1.0, 200.0), "w")
+bad("corrections", "exact_reference(nan)", lambda: M("corrections").exact_reference(NAN, 1.0, 3.0), "phi0")
+bad("corrections", "exact_reference(-1e308, 1e308, -1e308) overflows",
+    lambda: M("corrections").exact_reference(-HUGE, HUGE, -HUGE), "phi0", "w")
+bad("corrections", "exact_reference('1')", lambda: M("corrections").exact_reference("1", 1.0, 3.0), "phi0")
 bad("corrections", "get_correction('bogus')", lambda: M("corrections").get_correction("bogus"), "correction")
 bad("corrections", "get_correction(3)", lambda: M("corrections").get_correction(3), "correction")
 
@@ -271,8 +270,16 @@ bad("exact", "stationary_distribution(non-square)", lambda: M("exact").stationar
 bad("exact", "stationary_distribution('T')", lambda: M("exact").stationary_distribution("T"), "kernel")
 reals("exact", "stationary_distribution", lambda x: M("exact").stationary_distribution(np.full((2, 2), 0.5), tol=x),
       "tol", also=[("-1", -1.0), ("0", 0.0)])
-bad("exact", "sampler_stationary_distribution scale 400 (ill-conditioned)",
-    lambda: M("exact").sampler_stationary_distribution(scaled_model(400.0), V), "kernel", "condition")
+def overlap_scaled(scale):
+    """tests/helpers.overlap_model with its weights times ``scale``: A's units so anti-coupled given v that the
+    parallel-free exact sweep kernel is nearly reducible (a random model at the same scale is not)."""
+    m, v = importlib.import_module("helpers").overlap_model()
+    RBM, TwoCauseRBM = M("rbm").RBM, M("two_cause").TwoCauseRBM
+    return TwoCauseRBM(*(RBM(r.weights * scale, r.visible_bias, r.hidden_bias) for r in (m.a, m.b))), v
+
+
+bad("exact", "sampler_stationary_distribution overlap model x50 (ill-conditioned)",
+    lambda: M("exact").sampler_stationary_distribution(*overlap_scaled(50.0)), "kernel", "condition")
 
 # --------------------------------------------------------------------------------- stats
 bad("stats", "total_variation shapes (2,) vs (1,)", lambda: M("stats").total_variation([0.5, 0.5], [1.0]), "p", "q")
