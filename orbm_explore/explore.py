@@ -24,7 +24,7 @@ from scipy.special import log_expit
 
 from . import corrections, exact, stats
 from ._checks import check_count, check_real
-from .numerics import as_generator, log_sigmoid, sigmoid
+from .numerics import as_binary_array, as_finite_array, as_generator, log_sigmoid, sigmoid
 from .rbm import RBM
 from .two_cause import TwoCauseRBM
 
@@ -61,6 +61,35 @@ def _check_h(h: Any) -> float:
     if h not in (0.0, 1.0):
         raise ValueError(f"h (the state h_j) must be 0 or 1, got {h!r}")
     return h
+
+
+def _check_name(name: Any, argument: str) -> str:
+    """A key of :data:`orbm_explore.corrections.CORRECTIONS`, or an error naming ``argument``."""
+    if not isinstance(name, str) or name not in corrections.CORRECTIONS:
+        raise ValueError(f"{argument} must be one of {sorted(corrections.CORRECTIONS)}, got {name!r}")
+    return name
+
+
+def _check_model(model: Any) -> TwoCauseRBM:
+    if not isinstance(model, TwoCauseRBM):
+        raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
+    return model
+
+
+def _check_alarm_model(model: Any) -> TwoCauseRBM:
+    """The alarm model's shape: one hidden unit per cause and one visible unit."""
+    _check_model(model)
+    if (model.a.n_hidden, model.b.n_hidden, model.n_visible) != (1, 1, 1):
+        raise ValueError("model must have one hidden unit per cause and one visible unit (toys.alarm_model), got "
+                         f"{model.a.n_hidden}+{model.b.n_hidden} hidden and {model.n_visible} visible")
+    return model
+
+
+def _check_binary(value: Any, name: str) -> float:
+    value = check_real(value, name)
+    if value not in (0.0, 1.0):
+        raise ValueError(f"{name} must be 0 or 1, got {value!r}")
+    return value
 
 
 # --------------------------------------------------------------------------- notebook 02: the correction
@@ -100,26 +129,64 @@ def switch_offset(w: float, h: float) -> float:
 
     The first term switches on the line φ = −W/2 + hW, the second on the line
     φ + ε = −W/2 + hW (at each, that term is exactly half its plateau).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``w`` is not a finite real number, or ``h`` is not 0 or 1.
     """
+    return _switch_offset(check_real(w, "w"), _check_h(h))
+
+
+def _switch_offset(w: float, h: float) -> float:
+    """:func:`switch_offset` without the checks (the widgets' per-slider-move path)."""
     return -w / 2 + h * w
 
 
 def correction_at(phi: float, eps: float, w: float, h: float, correction: str = "exact") -> float:
-    """A registered correction at one point of the map: actual input φ (with h_j = h), ε and W."""
+    """A registered correction at one point of the map: actual input φ (with h_j = h), ε and W.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``phi``, ``eps`` or ``w`` is not a finite real number, ``h`` is not 0 or 1,
+        or ``correction`` is not a key of :data:`orbm_explore.corrections.CORRECTIONS`.
+    """
+    phi, eps, w, h = check_real(phi, "phi"), check_real(eps, "eps"), check_real(w, "w"), _check_h(h)
+    return _correction_at(phi, eps, w, h, _check_name(correction, "correction"))
+
+
+def _correction_at(phi: float, eps: float, w: float, h: float, correction: str = "exact") -> float:
+    """:func:`correction_at` without the argument checks (the widgets' per-slider-move path)."""
     return float(corrections.get_correction(correction).from_state(np.array(phi, dtype=np.float64), float(h), eps, w))
 
 
 def approximation_error(w: float, reach: float, h: float, n: int,
                         approximation: str) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """The exact correction, an approximation and their difference on the map's grid, each (n, n)."""
+    """The exact correction, an approximation and their difference on the map's grid, each (n, n).
+
+    ``approximation`` is a key of :data:`orbm_explore.corrections.CORRECTIONS`.
+    """
+    approximation = _check_name(approximation, "approximation")
     truth = correction_grid(w, reach, h, n, "exact")[2]
     approx = correction_grid(w, reach, h, n, approximation)[2]
     return truth, approx, approx - truth
 
 
 def sigmoid_step(phi: ArrayLike, w: float, alpha: float) -> FloatArray:
-    """The notes' In[4] approximation of the first log-ratio term: −W σ(−α(φ + W/2)), same shape as φ."""
-    return -w * sigmoid(-alpha * (np.asarray(phi, dtype=np.float64) + w / 2))
+    """The notes' In[4] approximation of the first log-ratio term: −W σ(−α(φ + W/2)), same shape as φ.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``phi`` is not a finite real array, or ``w`` or ``alpha`` not a finite real number.
+    """
+    return _sigmoid_step(as_finite_array(phi, "phi"), check_real(w, "w"), check_real(alpha, "alpha"))
+
+
+def _sigmoid_step(phi: FloatArray, w: float, alpha: float) -> FloatArray:
+    with np.errstate(over="ignore"):  # α(φ + W/2) beyond float64 saturates σ to 0 or 1, as it should
+        return -w * sigmoid(np.clip(-alpha * (phi + w / 2), -1e300, 1e300))
 
 
 @dataclass
@@ -135,11 +202,17 @@ class NotesCells:
 
 def notes_cells(phi: ArrayLike, w: float, eps: float, use_gain: bool = True) -> NotesCells:
     """In[4]: the first log-ratio term against −W σ(−α(φ + W/2)); In[5]: the correction against its
-    sigmoid approximation (with the gain α of :func:`orbm_explore.corrections.gain`, or α = 1)."""
-    phi = np.asarray(phi, dtype=np.float64)
+    sigmoid approximation (with the gain α of :func:`orbm_explore.corrections.gain`, or α = 1).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``phi`` is not a finite real array, or ``w`` or ``eps`` not a finite real number.
+    """
+    phi, w, eps = as_finite_array(phi, "phi"), check_real(w, "w"), check_real(eps, "eps")
     alpha = float(corrections.gain(w)) if use_gain else 1.0
     term = log_sigmoid(phi) - log_sigmoid(phi + w)
-    return NotesCells(alpha, term, sigmoid_step(phi, w, alpha), corrections.exact(phi, eps, w),
+    return NotesCells(alpha, term, _sigmoid_step(phi, w, alpha), corrections.exact(phi, eps, w),
                       corrections.sigmoid(phi, eps, w, gain=use_gain))
 
 
@@ -149,8 +222,27 @@ QUAKE_STATES = ("unknown", 0, 1)
 
 
 def condition_index(quake: Any) -> int:
-    """Index into :data:`ALARM_CONDITIONS` of the condition that a quake state selects."""
-    return {"unknown": 1, 0: 2, 1: 3}[quake]
+    """Index into :data:`ALARM_CONDITIONS` of the condition that a quake state selects.
+
+    Raises
+    ------
+    ValueError
+        If ``quake`` is not one of :data:`QUAKE_STATES` ("unknown", 0 or 1).
+    """
+    return QUAKE_STATES.index(_check_quake(quake)) + 1
+
+
+def _check_quake(quake: Any) -> Any:
+    """One of :data:`QUAKE_STATES` (0.0 and 1.0 accepted as 0 and 1; bools refused), or a ValueError naming quake."""
+    if isinstance(quake, str) and quake == "unknown":
+        return quake
+    if not isinstance(quake, (str, bool, np.bool_)):
+        try:
+            if quake in (0, 1):
+                return int(quake)
+        except (TypeError, ValueError):
+            pass
+    raise ValueError(f"quake must be one of {QUAKE_STATES}, got {quake!r}")
 
 
 def alarm_probabilities(model: Any, alarm: float) -> FloatArray:
@@ -158,7 +250,14 @@ def alarm_probabilities(model: Any, alarm: float) -> FloatArray:
 
     ``model`` has one hidden unit per cause (burglar A, earthquake B) and one
     visible unit (the alarm), as :func:`orbm_explore.toys.alarm_model` builds.
+    ``alarm`` is 0 or 1.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``model`` is not such a TwoCauseRBM, or ``alarm`` is not 0 or 1.
     """
+    model, alarm = _check_alarm_model(model), _check_binary(alarm, "alarm")
     prior = exact.two_cause_hidden_distribution(model).reshape(2, 2)
     post = exact.posterior(model, [float(alarm)]).reshape(2, 2)  # [h_A, h_B]
     return np.array([prior[1].sum(), post[1].sum(), post[1, 0] / post[:, 0].sum(),
@@ -172,8 +271,25 @@ def given_cause_b(model: TwoCauseRBM, h_b: ArrayLike) -> TwoCauseRBM:
     ``h_b``; the new cause B has one unit wired to nothing, so sampling the
     new model's posterior samples A given v and the clamped B. Exact: A's
     conditional depends on B only through that contribution.
+
+    Parameters
+    ----------
+    model : TwoCauseRBM
+    h_b : (Hb,) binary, the clamped state of cause B.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``model`` is not a TwoCauseRBM, or ``h_b`` is not a binary vector of length Hb.
     """
-    h_b = np.asarray(h_b, dtype=np.float64)
+    model = _check_model(model)
+    h_b = as_binary_array(h_b, "h_b")
+    if h_b.shape != (model.b.n_hidden,):
+        raise ValueError(f"h_b must have shape ({model.b.n_hidden},) (cause B's hidden units), got {h_b.shape}")
+    return _given_cause_b(model, h_b)
+
+
+def _given_cause_b(model: TwoCauseRBM, h_b: FloatArray) -> TwoCauseRBM:
     a, b = model.a, model.b
     frozen = h_b @ b.weights  # (V,)
     zeros = np.zeros((1, model.n_visible))
@@ -220,10 +336,26 @@ def watch_chains(model: TwoCauseRBM, alarm: float, quake: Any = "unknown", n_cha
     alarm : 0 or 1.
     quake : "unknown" (sample both causes), 0 or 1 (sample the burglar with the quake clamped).
     n_chains, n_sweeps : chains run side by side; sweeps kept after ``warmup`` discarded ones.
-    seed : the same seed and setting always give the same run.
+    seed : the same seed and setting always give the same run (a non-negative int).
+    warmup : sweeps discarded first (≥ 0).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is not as described (the message names it).
     """
-    target = model if quake == "unknown" else given_cause_b(model, [float(quake)])
-    rng = as_generator(seed)
+    model, alarm = _check_alarm_model(model), _check_binary(alarm, "alarm")
+    quake = _check_quake(quake)
+    n_chains, n_sweeps = check_count(n_chains, "n_chains"), check_count(n_sweeps, "n_sweeps")
+    warmup = check_count(warmup, "warmup", minimum=0)
+    if n_chains == 1 and n_sweeps < 2:
+        raise ValueError("n_sweeps must be at least 2 with one chain (its standard error needs two batches), got 1")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be a non-negative int, got {seed!r} ({type(seed).__name__})")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    target = model if quake == "unknown" else _given_cause_b(model, np.array([float(quake)]))
+    rng = as_generator(int(seed))
     v = np.full((n_chains, 1), float(alarm))
     h_a = np.empty((n_sweeps, n_chains))
     h_b = np.empty((n_sweeps, n_chains))
@@ -238,7 +370,7 @@ def watch_chains(model: TwoCauseRBM, alarm: float, quake: Any = "unknown", n_cha
     else:
         batches = np.array_split(h_a[:, 0], min(10, n_sweeps))
         means = np.array([batch.mean() for batch in batches])
-        se = float(means.std(ddof=1) / np.sqrt(len(means))) if len(means) > 1 else float("nan")
+        se = float(means.std(ddof=1) / np.sqrt(len(means)))
     return ChainRun(h_a, h_b, running, float(running[-1]), se)
 
 
@@ -302,8 +434,28 @@ def law_after_steps(start: ArrayLike, steps: list[Step], n_steps: int) -> FloatA
     Returns
     -------
     (n_steps + 1, S): row 0 is ``start``, row t is row t-1 @ T of step (t-1) mod len(steps).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``steps`` is not a non-empty list of :class:`Step` with (S, S) matrices, ``start`` is not
+        a probability vector of length S, or ``n_steps`` is not an integer ≥ 0.
     """
-    laws = [np.asarray(start, dtype=np.float64)]
+    if (not isinstance(steps, (list, tuple)) or not steps or not all(isinstance(s, Step) for s in steps)):
+        raise TypeError("steps must be a non-empty list of Step (from sweep_steps)")
+    size = steps[0].matrix.shape[0]
+    start = as_finite_array(start, "start")
+    if start.shape != (size,):
+        raise ValueError(f"start must be a distribution over the {size} joint states, shape ({size},), "
+                         f"got shape {start.shape}")
+    if np.any(start < 0) or not np.isclose(start.sum(), 1.0, rtol=0, atol=1e-9):
+        raise ValueError(f"start must be a probability vector (entries >= 0 summing to 1), sum is {start.sum()!r}")
+    return _law_after_steps(start, steps, check_count(n_steps, "n_steps", minimum=0))
+
+
+def _law_after_steps(start: FloatArray, steps: list[Step], n_steps: int) -> FloatArray:
+    """:func:`law_after_steps` without the checks (the classroom app's per-tick path)."""
+    laws = [start]
     for t in range(n_steps):
         laws.append(laws[-1] @ steps[t % len(steps)].matrix)
     return np.array(laws)

@@ -223,6 +223,46 @@ def test_bad_input_to_the_classroom_apps():
         app.panel.set_values({"quake": 2})
 
 
+def test_explore_checks_once_at_the_edge_and_the_fast_paths_agree():
+    """The public explore functions refuse bad input by name; the widgets' private paths give the same numbers."""
+    model = toys.alarm_model()
+    steps = explore.sweep_steps(model, [1], "sequential")
+    start = np.array([0.25, 0.25, 0.25, 0.25])
+    np.testing.assert_array_equal(explore.law_after_steps(start, steps, 5), explore._law_after_steps(start, steps, 5))
+    assert explore.law_after_steps(start, steps, 0).shape == (1, 4)
+    for w, h in ((3.0, 0), (3.0, 1), (-2.5, 1.0)):
+        assert explore.switch_offset(w, h) == explore._switch_offset(w, h) == -w / 2 + h * w
+        assert explore.correction_at(0.5, 1.0, w, h) == explore._correction_at(0.5, 1.0, w, h)
+    assert explore.condition_index("unknown") == 1 and explore.condition_index(0) == 2
+    assert explore.condition_index(1.0) == 3
+    with pytest.raises(ValueError, match=r"quake must be one of \('unknown', 0, 1\)"):
+        explore.condition_index("bogus")
+    with pytest.raises(ValueError, match="quake"):
+        explore.condition_index(True)
+    with pytest.raises(ValueError, match="start must be a probability vector"):
+        explore.law_after_steps(2 * start, steps, 1)
+    with pytest.raises(ValueError, match="h .*must be 0 or 1"):
+        explore.switch_offset(3.0, 0.5)
+    with pytest.raises(ValueError, match="alarm must be 0 or 1"):
+        explore.alarm_probabilities(model, 0.5)
+    with pytest.raises(ValueError, match="model must have one hidden unit per cause"):
+        explore.alarm_probabilities(random_two_cause(2, 1, 1, scale=1, seed=0), 1.0)
+    with pytest.raises(TypeError, match="model must be a TwoCauseRBM"):
+        explore.given_cause_b("m", [1])
+    with pytest.raises(ValueError, match="approximation must be one of"):
+        explore.approximation_error(3.0, 10.0, 0.0, 5, "bogus")
+    with pytest.raises(ValueError, match="n_sweeps must be at least 2 with one chain"):
+        explore.watch_chains(model, 1.0, n_chains=1, n_sweeps=1)
+    with pytest.raises(ValueError, match="n_sweeps must be at least 2"):
+        ExplainingAwayApp(n_sweeps=1)
+    run = explore.watch_chains(model, 1.0, n_chains=1, n_sweeps=2)
+    assert np.isfinite(run.standard_error) and np.isfinite(run.estimate)
+    # sigmoid_step: the notes' In[4] formula, with saturation instead of overflow for huge α
+    phi = np.array([-3.0, 0.0, 2.0])
+    np.testing.assert_allclose(explore.sigmoid_step(phi, 3.0, 2.0), -3.0 / (1 + np.exp(2.0 * (phi + 1.5))), rtol=1e-14)
+    np.testing.assert_array_equal(explore.sigmoid_step(phi, 3.0, 1e308), [-3.0, 0.0, 0.0])
+
+
 def test_malformed_parameter_string_shows_one_line_and_changes_nothing():
     app = ExplainingAwayApp(n_sweeps=5)
     before_values, before_picture = app.panel.values(), app.static_png()

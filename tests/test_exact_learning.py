@@ -127,6 +127,58 @@ def test_attribution_scores_a_split_one_and_identical_causes_about_a_half():
     np.testing.assert_array_equal(exact_learning.unit_orientation(split.b.weights, 4), [-1, -1, -1, -1])
 
 
+def test_nonnegative_training_is_projected_ascent():
+    """Weights stay >= 0, and at a small step the projected ascent still raises the exact log-likelihood."""
+    rng = np.random.default_rng(3)
+    data = datasets.composites(datasets.bars(3, 60, "horizontal", 0.3, rng),
+                               datasets.bars(3, 60, "vertical", 0.3, rng)).v
+    start = exact_learning.random_start(2, 2, 9, scale=0.5, merged=True, rng=4)
+    assert start.a.weights.min() < 0  # the projection has something to do
+    model, history = exact_learning.train_exact(start, data, steps=60, learning_rate=0.02, momentum=0.0,
+                                                nonnegative=True, empty_penalty=2.0)
+    assert model.a.weights.min() >= 0 and model.b.weights.min() >= 0
+    assert start.a.weights.min() < 0  # the start is not modified
+    ll = np.array(history.log_likelihood)
+    assert np.all(np.diff(ll) > 0), np.diff(ll).min()
+    assert ll[-1] == pytest.approx(exact_learning.log_likelihood(model, data, 2.0))
+    free, _ = exact_learning.train_exact(start, data, steps=60, learning_rate=0.02, momentum=0.0, empty_penalty=2.0)
+    assert free.a.weights.min() < 0  # without the option the weights do go negative
+    with pytest.raises(TypeError, match="nonnegative"):
+        exact_learning.train_exact(start, data, steps=1, nonnegative="yes")
+
+
+def test_bars_causes_draws_one_bar_per_unit():
+    split = exact_learning.bars_causes(4, [0, 1, 2, 3])
+    np.testing.assert_array_equal(exact_learning.unit_orientation(split.a.weights, 4), [1, 1, 1, 1])
+    np.testing.assert_array_equal(exact_learning.unit_orientation(split.b.weights, 4), [-1, -1, -1, -1])
+    assert np.all(split.a.weights.sum(axis=1) == 32) and split.belief_bias is not None
+    mixed = exact_learning.bars_causes(4, [0, 1, 4, 5])
+    np.testing.assert_array_equal(exact_learning.unit_orientation(mixed.a.weights, 4), [1, 1, -1, -1])
+    prior = exact.rbm_hidden_distribution(split.a)  # (almost) independent bars, each on with p_on = 0.3
+    np.testing.assert_allclose(prior @ exact.binary_states(4), 0.3, atol=1e-3)
+    for bars_a in ([], [0, 0, 1], [0, 1, 2, 3, 4, 5, 6, 7], [8]):
+        with pytest.raises(ValueError, match="bars_a"):
+            exact_learning.bars_causes(4, bars_a)
+
+
+def test_the_prior_and_nonnegative_weights_make_the_split_the_better_model():
+    """Plain model: split and mixed sharing of the bars fit composites about equally well. With each cause
+    required to have a unit on (and units that can only draw), the split is clearly the more likely model."""
+    rng = np.random.default_rng(100)
+    data = datasets.composites(datasets.bars(4, 400, "horizontal", 0.3, rng),
+                               datasets.bars(4, 400, "vertical", 0.3, rng))
+    final = {}
+    for name, bars_a in (("split", [0, 1, 2, 3]), ("mixed", [0, 1, 4, 5])):
+        for changed in (False, True):
+            _, history = exact_learning.train_exact(exact_learning.bars_causes(4, bars_a), data.v, steps=150,
+                                                    learning_rate=0.05, empty_penalty=10.0 if changed else 0.0,
+                                                    nonnegative=changed)
+            final[name, changed] = history.log_likelihood[-1]
+    assert abs(final["split", False] - final["mixed", False]) < 0.1, final
+    assert final["split", True] > final["mixed", True] + 0.4, final
+    assert final["split", True] > final["split", False] + 0.2, final
+
+
 def test_bad_input():
     model = _models()["notes' model"]
     with pytest.raises(TypeError, match="model must be a TwoCauseRBM"):

@@ -107,6 +107,9 @@ class ExplainingAwayApp(_PngApp):
             raise ValueError(f"preset must be one of {list(toys.ALARM_PRESETS)}, got {preset!r}")
         self.n_chains = _check_positive_int(n_chains, "n_chains")
         self.n_sweeps = _check_positive_int(n_sweeps, "n_sweeps")
+        if self.n_sweeps < 2:
+            raise ValueError("n_sweeps must be at least 2 (a one-chain standard error needs two batches), "
+                             f"got {n_sweeps!r}")
         if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
             raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
         self.seed, self.animate = int(seed), animate
@@ -447,8 +450,8 @@ class WhyParallelView(_PngApp):
 
     def laws(self, clock: int) -> dict[str, np.ndarray]:
         """Both chains' laws after ``clock`` sequential steps (and the matching parallel steps)."""
-        seq = explore.law_after_steps(self.start, self.steps["sequential"], clock)[-1]
-        par = explore.law_after_steps(self.start, self.steps["parallel"], self.parallel_steps_done(clock))[-1]
+        seq = explore._law_after_steps(self.start, self.steps["sequential"], clock)[-1]
+        par = explore._law_after_steps(self.start, self.steps["parallel"], self.parallel_steps_done(clock))[-1]
         return {"sequential": seq, "parallel": par}
 
     def current_steps(self, clock: int):
@@ -517,7 +520,7 @@ class WhyParallelView(_PngApp):
         laws = self.laws(clock)
         before = self.laws(clock - 1) if clock > 0 else laws
         # the parallel chain's law before *its* step: it waits at the A2 tick
-        par_before = explore.law_after_steps(self.start, self.steps["parallel"],
+        par_before = explore._law_after_steps(self.start, self.steps["parallel"],
                                              max(0, self.parallel_steps_done(clock) - 1))[-1]
         seq_step, par_step = self.current_steps(clock) if clock <= 3 * 3 else (None, None)
         sweeps, within = divmod(clock, 3)

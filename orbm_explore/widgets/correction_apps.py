@@ -92,13 +92,13 @@ class CorrectionExplorer(App):
         for k, h in enumerate(self.artists.hs):
             grid_phi, first, second = explore.log_ratio_terms(eps, w, h, reach, len(self.cut["curves"][k].get_xdata()))
             self.cut["curves"][k].set_data(grid_phi, first + second)
-            c = explore.switch_offset(w, h)
+            c = explore._switch_offset(w, h)
             self.cut["switches"][k][0].set_xdata([c, c])
             self.cut["switches"][k][1].set_xdata([c - eps, c - eps])
-            at_point.append(explore.correction_at(phi, eps, w, h, self.correction))
+            at_point.append(explore._correction_at(phi, eps, w, h, self.correction))
         self.cut["marker"].set_data([phi, phi], at_point)
         self.cut_title.set_text(rf"cut at $\epsilon_i = {eps:g}$")
-        c0, c1 = (explore.switch_offset(w, h) for h in (0, 1))
+        c0, c1 = (explore._switch_offset(w, h) for h in (0, 1))
         self.readout.value = (
             f"W = {w:.2f}. Where B explains v<sub>i</sub> (φ below the switch, φ + ε above it): "
             f"C ≈ −W = {-w:.2f}, the <b>{plots.wedge_colour(-w)}</b> wedge. Where B vetoes v<sub>i</sub> "
@@ -164,10 +164,10 @@ class CutExplorer(App):
         self.lines["first"].set_ydata(first)
         self.lines["second"].set_ydata(second)
         self.lines["total"].set_ydata(first + second)
-        c = explore.switch_offset(w, h)
+        c = explore._switch_offset(w, h)
         self.lines["switch_first"].set_xdata([c, c])
         self.lines["switch_second"].set_xdata([c - eps, c - eps])
-        value = explore.correction_at(phi_mark, eps, w, h)
+        value = explore._correction_at(phi_mark, eps, w, h)
         self.marker.set_data([phi_mark], [value])
         self.ax.set_ylim(-abs(w) * 1.1 - 0.1, abs(w) * 1.1 + 0.1)
         self.readout.value = (f"At φ<sup>A</sup> = {phi_mark:.2f} (h<sub>j</sub> = {h}): correction C = "
