@@ -14,11 +14,10 @@ Every error is reported on one line, with exit status 2.
 from __future__ import annotations
 
 import argparse
-import inspect
 import math
 import sys
 from pathlib import Path
-from typing import Any, Callable, NoReturn, Sequence
+from typing import Callable, NoReturn, Sequence
 
 import numpy as np
 
@@ -81,15 +80,6 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _with_progress(function: Callable, *args: Any, progress: bool, **kwargs: Any) -> Any:
-    """Call ``function``, passing ``progress=`` only if it takes that argument."""
-    try:
-        accepts = "progress" in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        accepts = False
-    return function(*args, **kwargs, progress=progress) if accepts else function(*args, **kwargs)
-
-
 def _check_output_path(path: Path, option: str) -> None:
     """Fail before any work if ``path`` can obviously not be written."""
     if path.is_dir():
@@ -148,7 +138,7 @@ def _train(args: argparse.Namespace) -> int:
 def _pair_model(causes: list, data_a: np.ndarray, data_b: np.ndarray, rng: np.random.Generator,
                 progress: bool) -> TwoCauseRBM:
     """The two-cause model of two trained RBMs recommended for separation (:func:`separation.pair_model`)."""
-    return _with_progress(separation.pair_model, causes[0], causes[1], data_a, data_b, rng=rng, progress=progress)
+    return separation.pair_model(causes[0], causes[1], data_a, data_b, rng=rng, progress=progress)
 
 
 # ------------------------------------------------------------------------- separate
@@ -184,9 +174,10 @@ def _separate(args: argparse.Namespace) -> int:
     else:
         n_random = SEPARATE_DEFAULT_RANDOM if args.random is None else args.random
         _, _, composites = model.sample(n_random, n_steps=100, rng=rng)
-    recon_a, recon_b = _with_progress(separation.separate, model, composites, n_sweeps=args.sweeps,
-                                      correction=args.correction, n_average=min(10, args.sweeps), mode=args.mode,
-                                      rng=rng, progress=True)
+    recommended = separation.RECOMMENDED_SEPARATION
+    recon_a, recon_b = separation.separate(
+        model, composites, n_sweeps=args.sweeps, correction=args.correction, mode=args.mode, rng=rng,
+        n_average=min(recommended["n_average"], args.sweeps), n_chains=recommended["n_chains"], progress=True)
     recon_a, recon_b = np.atleast_2d(recon_a), np.atleast_2d(recon_b)
     for k, (v, a, b) in enumerate(zip(composites, recon_a, recon_b)):
         print(f"composite {k}          cause A              cause B")
@@ -300,8 +291,9 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
                           help="explaining-away correction used by the posterior sampler")
     separate.add_argument("--mode", choices=["solo", "counterfactual"], default="solo",
                           help="solo: each cause alone; counterfactual: each cause with the other silenced")
-    separate.add_argument("--sweeps", type=_integer(1), default=50,
-                          help="posterior Gibbs sweeps per composite (the last min(10, SWEEPS) are averaged)")
+    separate.add_argument("--sweeps", type=_integer(1), default=separation.RECOMMENDED_SEPARATION["n_sweeps"],
+                          help="posterior Gibbs sweeps per chain (8 chains per composite; the last min(30, SWEEPS) "
+                               "sweeps of each are averaged: separation.RECOMMENDED_SEPARATION)")
     separate.add_argument("--seed", type=_integer(0), default=0, help="random seed")
     separate.add_argument("--plot", metavar="PATH",
                           help="also save a picture of composites and reconstructions (.png, .pdf, .svg, ...)")

@@ -16,7 +16,11 @@ reaches is what the model *can* learn from the data; whether the optimum
 separates the causes is then a question about the model, not the optimiser.
 
 Also here: :func:`attribution`, the split criterion used for blind
-separation (which cause the exact posterior says drew each pixel).
+separation (which cause the exact posterior says drew each pixel), and
+:func:`bars_causes`, hand-built bars models to compare the split's
+log-likelihood with mixed ones'. Two model changes for blind separation:
+``empty_penalty`` (a prior that each cause has a unit on) and
+``nonnegative`` weights in :func:`train_exact`.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from numpy.typing import NDArray
 from scipy.special import expit, log_expit, logsumexp
 
 from . import exact
-from .numerics import as_binary_array, as_generator
+from .numerics import as_binary_array, as_finite_array, as_generator, check_count, check_real
 from .rbm import RBM
 from .two_cause import TwoCauseRBM
 
@@ -41,6 +45,7 @@ __all__ = [
     "ExactHistory",
     "train_exact",
     "random_start",
+    "bars_causes",
     "train_rbm_exact",
     "attribution",
     "unit_orientation",
@@ -52,29 +57,27 @@ PARAMETERS = ("a_weights", "a_visible_bias", "a_hidden_bias", "b_weights", "b_vi
 _MAX_JOINT_HIDDEN = 16
 
 
-def _check_model_and_data(model: Any, data: Any) -> FloatArray:
+def _check_model_and_data(model: Any, data: Any, name: str = "data") -> FloatArray:
     if not isinstance(model, TwoCauseRBM):
         raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
     n_joint = model.a.n_hidden + model.b.n_hidden
     if n_joint > _MAX_JOINT_HIDDEN:
         raise ValueError(f"model has {n_joint} hidden units in all; exact learning enumerates 2^{n_joint} "
                          f"joint states and allows at most {_MAX_JOINT_HIDDEN} units")
-    data = as_binary_array(data, "data")
+    data = as_binary_array(data, name)
+    if data.ndim == 1:
+        data = data[None, :]
     if data.ndim != 2 or data.shape[0] == 0 or data.shape[1] != model.n_visible:
-        raise ValueError(f"data must have shape (n_samples, {model.n_visible}) with n_samples >= 1, got {data.shape}")
+        raise ValueError(f"{name} must have shape ({model.n_visible},) or (n, {model.n_visible}) with n >= 1, "
+                         f"got {data.shape}")
     return data
 
 
 def parameters(model: TwoCauseRBM) -> dict[str, FloatArray]:
-    """The model's parameter arrays by name (the arrays themselves, not copies)."""
-    out = {}
-    for name in ("a", "b"):
-        rbm = getattr(model, name)
-        out[f"{name}_weights"], out[f"{name}_visible_bias"], out[f"{name}_hidden_bias"] = (
-            rbm.weights, rbm.visible_bias, rbm.hidden_bias)
-    if model.belief_bias is not None:
-        out["belief_bias"] = model.belief_bias
-    return out
+    """The model's parameter arrays by name (the arrays themselves): :meth:`TwoCauseRBM.parameters`."""
+    if not isinstance(model, TwoCauseRBM):
+        raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
+    return model.parameters()
 
 
 def _empty_term(states: FloatArray, empty_penalty: float) -> FloatArray:
@@ -166,14 +169,9 @@ class ExactHistory:
     log_likelihood: list[float] = field(default_factory=list)
 
 
-def _copy(model: TwoCauseRBM) -> TwoCauseRBM:
-    return TwoCauseRBM(model.a.copy(), model.b.copy(),
-                       None if model.belief_bias is None else model.belief_bias.copy())
-
-
 def train_exact(model: TwoCauseRBM, data: Any, steps: int = 2000, learning_rate: float = 0.1,
                 momentum: float = 0.9, weight_decay: float = 0.0, frozen: tuple[str, ...] = (),
-                empty_penalty: float = 0.0) -> tuple[TwoCauseRBM, ExactHistory]:
+                empty_penalty: float = 0.0, nonnegative: bool = False) -> tuple[TwoCauseRBM, ExactHistory]:
     """Exact-gradient ascent on the mean log-likelihood of ``data`` (full batch, heavy-ball momentum).
 
     Parameters
@@ -192,6 +190,10 @@ def train_exact(model: TwoCauseRBM, data: Any, steps: int = 2000, learning_rate:
         Parameter names (keys of :data:`PARAMETERS` or ``"belief_bias"``) that are not changed.
     empty_penalty : float >= 0
         The prior on the hidden units of :func:`log_likelihood_and_gradient` (0: the plain model).
+    nonnegative : bool
+        Keep both causes' weights >= 0 (projected gradient ascent: negative weights are set to 0
+        after every step, and at the start). In an OR-world a cause can only add ink; with
+        this constraint a hidden unit that is on always draws, never erases.
 
     Returns
     -------
@@ -200,17 +202,18 @@ def train_exact(model: TwoCauseRBM, data: Any, steps: int = 2000, learning_rate:
         the weight decay) before each step and after the last, ``steps + 1`` values.
     """
     data = _check_model_and_data(model, data)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
-    if not (np.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}")
-    if not 0 <= momentum < 1:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-    if not (np.isfinite(weight_decay) and weight_decay >= 0):
-        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    check_count(steps, "steps", minimum=0)
+    check_real(learning_rate, "learning_rate", minimum=0.0, open_below=True)
+    check_real(momentum, "momentum", minimum=0.0, maximum=1.0, open_above=True)
+    check_real(weight_decay, "weight_decay", minimum=0.0)
     empty_penalty = _check_penalty(empty_penalty)
-    model = _copy(model)
-    params = parameters(model)
+    if not isinstance(nonnegative, (bool, np.bool_)):
+        raise TypeError(f"nonnegative must be True or False, got {type(nonnegative).__name__}")
+    model = model.copy()
+    params = model.parameters()
+    if nonnegative:
+        for key in ("a_weights", "b_weights"):
+            np.maximum(params[key], 0.0, out=params[key])
     unknown = set(frozen) - set(params)
     if unknown:
         raise ValueError(f"frozen must name parameters among {sorted(params)}, got {sorted(unknown)}")
@@ -229,6 +232,8 @@ def train_exact(model: TwoCauseRBM, data: Any, steps: int = 2000, learning_rate:
                 step = step - weight_decay * param
             velocity[key] = momentum * velocity[key] + learning_rate * step
             param += velocity[key]
+            if nonnegative and key.endswith("weights"):
+                np.maximum(param, 0.0, out=param)
     history.log_likelihood.append(_log_likelihood_and_gradient(model, data, counts, empty_penalty)[0])
     return model, history
 
@@ -244,8 +249,10 @@ def train_rbm_exact(data: Any, n_hidden: int, steps: int = 2000, learning_rate: 
     data = as_binary_array(data, "data")
     if data.ndim != 2 or data.shape[0] == 0:
         raise ValueError(f"data must have shape (n_samples, n_visible) with n_samples >= 1, got {data.shape}")
-    if isinstance(n_hidden, bool) or not isinstance(n_hidden, (int, np.integer)) or not 1 <= n_hidden <= 16:
-        raise ValueError(f"n_hidden must be an integer in [1, 16], got {n_hidden!r}")
+    check_count(n_hidden, "n_hidden", minimum=1, maximum=16)
+    check_count(steps, "steps", minimum=0)
+    check_real(learning_rate, "learning_rate", minimum=0.0, open_below=True)
+    check_real(momentum, "momentum", minimum=0.0, maximum=1.0, open_above=True)
     rng = as_generator(rng)
     mean = np.clip(data.mean(axis=0), 1e-3, 1 - 1e-3)
     rbm = RBM(rng.normal(0, 0.1, (n_hidden, data.shape[1])), np.log(mean / (1 - mean)), np.zeros(n_hidden))
@@ -277,10 +284,50 @@ def random_start(n_hidden_a: int, n_hidden_b: int, n_visible: int, scale: float 
 
     With ``merged`` the belief layer gets its own bias (zeros), as in ``TwoCauseRBM(..., belief_bias=...)``.
     """
+    check_count(n_hidden_a, "n_hidden_a", minimum=1, maximum=16)
+    check_count(n_hidden_b, "n_hidden_b", minimum=1, maximum=16)
+    check_count(n_visible, "n_visible", minimum=1, maximum=10**6)
+    scale = check_real(scale, "scale", minimum=0.0, maximum=1e6)
     rng = as_generator(rng)
     a = RBM(rng.normal(0, scale, (n_hidden_a, n_visible)), np.zeros(n_visible), np.zeros(n_hidden_a))
     b = RBM(rng.normal(0, scale, (n_hidden_b, n_visible)), np.zeros(n_visible), np.zeros(n_hidden_b))
     return TwoCauseRBM(a, b, np.zeros(n_visible) if merged else None)
+
+
+def bars_causes(size: int, bars_a: Any, weight: float = 8.0, belief_bias: float = -4.0,
+                p_on: float = 0.3) -> TwoCauseRBM:
+    """A hand-built two-cause model of bars composites: every hidden unit draws one bar.
+
+    Bars are numbered 0 … size-1 (rows, horizontal) and size … 2·size-1 (columns,
+    vertical). Cause A gets one unit for each bar in ``bars_a``, cause B one for
+    each other bar. A unit's weights are ``weight`` on its bar's pixels and 0
+    elsewhere; the belief layer has its own bias ``belief_bias`` (merged); each
+    cause's visible bias is -20, so its prior over units is (almost exactly)
+    independent bars, each on with probability ``p_on``. ``bars_a = range(size)``
+    is the split; any other choice shares the families between the causes.
+    Used as starting points for :func:`train_exact` to compare the split's
+    log-likelihood with the mixed ones'.
+
+    Returns
+    -------
+    TwoCauseRBM with len(bars_a) + 2·size - len(bars_a) hidden units and size² visible units.
+    """
+    check_count(size, "size", minimum=1, maximum=1000)
+    owned = [int(k) for k in np.asarray(as_finite_array(bars_a, "bars_a"), dtype=np.int64).ravel()]
+    if len(set(owned)) != len(owned) or not all(0 <= k < 2 * size for k in owned) or not 0 < len(owned) < 2 * size:
+        raise ValueError(f"bars_a must list distinct bars in [0, {2 * size}), at least one and not all, got {bars_a!r}")
+    weight = check_real(weight, "weight")
+    belief_bias = check_real(belief_bias, "belief_bias")
+    p_on = check_real(p_on, "p_on", minimum=0.0, maximum=1.0, open_below=True, open_above=True)
+    drawings = np.zeros((2 * size, size, size))
+    for k in range(size):
+        drawings[k, k, :] = weight
+        drawings[size + k, :, k] = weight
+    drawings = drawings.reshape(2 * size, size * size)
+    others = [k for k in range(2 * size) if k not in owned]
+    bias = np.log(p_on / (1 - p_on))
+    causes = [RBM(drawings[ks], np.full(size * size, -20.0), np.full(len(ks), bias)) for ks in (owned, others)]
+    return TwoCauseRBM(causes[0], causes[1], np.full(size * size, float(belief_bias)))
 
 
 def attribution(model: TwoCauseRBM, v: Any, part_a: Any, part_b: Any, empty_penalty: float = 0.0) -> float:
@@ -311,11 +358,12 @@ def attribution(model: TwoCauseRBM, v: Any, part_a: Any, part_b: Any, empty_pena
     -------
     float in [0.5, 1]
     """
-    v = _check_model_and_data(model, v)
-    part_a = as_binary_array(part_a, "part_a")
-    part_b = as_binary_array(part_b, "part_b")
-    if part_a.shape != v.shape or part_b.shape != v.shape:
-        raise ValueError(f"part_a and part_b must have the shape of v {v.shape}, got {part_a.shape} and {part_b.shape}")
+    v = _check_model_and_data(model, v, "v")
+    part_a = np.atleast_2d(as_binary_array(part_a, "part_a"))
+    part_b = np.atleast_2d(as_binary_array(part_b, "part_b"))
+    for name, part in (("part_a", part_a), ("part_b", part_b)):
+        if part.shape != v.shape:
+            raise ValueError(f"{name} must have the shape of v {v.shape}, got {part.shape}")
     only_a = (part_a > 0) & (part_b == 0)
     only_b = (part_b > 0) & (part_a == 0)
     n_pixels = only_a.sum() + only_b.sum()
@@ -338,6 +386,13 @@ def attribution(model: TwoCauseRBM, v: Any, part_a: Any, part_b: Any, empty_pena
 
 
 def unit_orientation(weights: Any, side: int) -> NDArray[np.int64]:
-    """+1 for a unit whose weight image is constant along rows (a horizontal bar), -1 along columns, per unit."""
-    w = np.asarray(weights, dtype=float).reshape(-1, side, side)
+    """+1 for a unit whose weight image is constant along rows (a horizontal bar), -1 along columns, per unit.
+
+    weights : (n_units, side²); side : the image's side length.
+    """
+    check_count(side, "side", minimum=1, maximum=10**4)
+    weights = as_finite_array(weights, "weights")
+    if weights.ndim != 2 or weights.shape[1] != side * side:
+        raise ValueError(f"weights must have shape (n_units, side² = {side * side}), got {weights.shape}")
+    w = weights.reshape(-1, side, side)
     return np.sign(w.std(axis=1).mean(axis=1) - w.std(axis=2).mean(axis=1)).astype(np.int64)

@@ -25,6 +25,7 @@ __all__ = [
     "as_generator",
     "bernoulli",
     "check_count",
+    "check_real",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -197,3 +198,29 @@ def check_count(value: Any, name: str, minimum: int = 0, maximum: int | None = N
         bound = f">= {minimum}" if maximum is None else f"between {minimum} and {maximum}"
         raise ValueError(f"{name} must be an integer {bound}, got {value}")
     return value
+
+
+def check_real(value: Any, name: str, minimum: float | None = None, maximum: float | None = None,
+               open_below: bool = False, open_above: bool = False) -> float:
+    """Check that ``value`` is one finite real number in the given range; return it as a float.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (None, strings, complex numbers and bools are refused), naming ``name``.
+    ValueError
+        If it is NaN, infinite or out of range, naming ``name`` and the range.
+    """
+    if value is None or isinstance(value, (bool, np.bool_, str, bytes)) or not isinstance(
+            value, (numbers.Real, np.integer, np.floating)) and not (isinstance(value, np.ndarray) and value.ndim == 0):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    array = as_float_array(value, name)
+    number = float(array)
+    too_low = minimum is not None and (number <= minimum if open_below else number < minimum)
+    too_high = maximum is not None and (number >= maximum if open_above else number > maximum)
+    if not np.isfinite(number) or too_low or too_high:
+        low = "" if minimum is None else f"{'>' if open_below else '>='} {minimum:g}"
+        high = "" if maximum is None else f"{'<' if open_above else '<='} {maximum:g}"
+        bound = " and ".join(part for part in (low, high) if part)
+        raise ValueError(f"{name} must be a finite number{' ' + bound if bound else ''}, got {number!r}")
+    return number

@@ -24,7 +24,7 @@ from scipy.special import expit
 from tqdm.auto import tqdm
 
 from . import exact
-from .numerics import as_binary_array, as_float_array, as_generator, bernoulli, check_count
+from .numerics import as_binary_array, as_float_array, as_generator, bernoulli, check_count, check_real
 from .rbm import MAX_INPUT, RBM, check_input_bound
 from .two_cause import TwoCauseRBM
 
@@ -84,16 +84,7 @@ def _check_data(data: Any, name: str = "data") -> FloatArray:
 
 def _check_setting(value: Any, name: str, upper: float | None = None) -> float:
     """A finite, non-negative real setting (at most ``upper``), or an error naming it."""
-    if value is None or isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    array = as_float_array(value, name)
-    if array.ndim != 0:
-        raise TypeError(f"{name} must be a single number, got an array of shape {array.shape}")
-    number = float(array)
-    if not np.isfinite(number) or number < 0 or (upper is not None and number > upper):
-        bound = f"between 0 and {upper:g}" if upper is not None else "finite and >= 0"
-        raise ValueError(f"{name} must be {bound}, got {number!r}")
-    return number
+    return check_real(value, name, minimum=0.0, maximum=upper)
 
 
 def _check_diverged(rbms: list[RBM], epoch: int, what: str, belief_bias: FloatArray | None = None) -> None:

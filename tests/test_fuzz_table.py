@@ -124,6 +124,11 @@ for fname in ("sigmoid", "log_sigmoid", "softplus"):
     edge("numerics", f"{fname}([])", lambda f=fname: getattr(M("numerics"), f)(np.zeros(0)), "x")
 for text, value, error in RNG_BAD:
     bad("numerics", f"as_generator({text})", lambda value=value: M("numerics").as_generator(value), "rng")
+for text, value in (("nan", NAN), ("inf", INF), ("'a'", "a"), ("None", None), ("1j", 1j), ("True", True)):
+    bad("numerics", f"check_real({text})", lambda value=value: M("numerics").check_real(value, "x"), "x")
+bad("numerics", "check_real(-1, minimum=0)", lambda: M("numerics").check_real(-1.0, "x", minimum=0.0), "x")
+bad("numerics", "check_real(1, maximum=1, open_above)",
+    lambda: M("numerics").check_real(1.0, "x", maximum=1.0, open_above=True), "x")
 for text, value in (("nan", NAN), ("[1, inf]", [1.0, INF]), ("'a'", "a"), ("None", None)):
     bad("numerics", f"as_finite_array({text})", lambda value=value: M("numerics").as_finite_array(value, "x"), "x")
 
@@ -458,6 +463,12 @@ counts("exact_learning", "random_start", lambda n: M("exact_learning").random_st
 rngs("exact_learning", "random_start", lambda r: M("exact_learning").random_start(1, 1, 3, rng=r))
 bad("exact_learning", "attribution parts wrong width", lambda: M("exact_learning").attribution(
     model(), V, [1, 0], [0, 1]), "part_a")
+bad("exact_learning", "parameters('rbm')", lambda: M("exact_learning").parameters("rbm"), "model")
+counts("exact_learning", "bars_causes", lambda n: M("exact_learning").bars_causes(n, [0]), "size")
+bad("exact_learning", "bars_causes bars_a out of range", lambda: M("exact_learning").bars_causes(2, [7]), "bars_a")
+reals("exact_learning", "bars_causes", lambda x: M("exact_learning").bars_causes(2, [0], weight=x), "weight")
+reals("exact_learning", "bars_causes", lambda x: M("exact_learning").bars_causes(2, [0], p_on=x), "p_on",
+      also=[("0", 0.0), ("1", 1.0)])
 bad("exact_learning", "attribution(rbm, ...)", lambda: M("exact_learning").attribution(rbm(), V, V, V), "model")
 counts("exact_learning", "unit_orientation", lambda n: M("exact_learning").unit_orientation(np.zeros((2, 4)), n),
        "side")
