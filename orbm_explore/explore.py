@@ -23,14 +23,11 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import log_expit
 
 from . import corrections, exact, stats
-from ._checks import check_count, check_real
-from .numerics import as_binary_array, as_finite_array, as_generator, log_sigmoid, sigmoid
+from .numerics import as_binary_array, as_finite_array, as_generator, check_count, check_real, log_sigmoid, sigmoid
 from .rbm import RBM
 from .two_cause import TwoCauseRBM
 
 __all__ = [
-    "check_real",
-    "check_count",
     "correction_grid",
     "log_ratio_terms",
     "switch_offset",
@@ -104,8 +101,8 @@ def correction_grid(w: float, reach: float, h: float, n: int = 200,
     -------
     phi : (n,), eps : (n,), values : (n, n) with values[k, l] at (phi[l], eps[k]).
     """
-    w, reach, h = check_real(w, "w"), check_real(reach, "reach", positive=True), _check_h(h)
-    n = check_count(n, "n")
+    w, reach, h = check_real(w, "w"), check_real(reach, "reach", minimum=0.0, open_below=True), _check_h(h)
+    n = check_count(n, "n", minimum=1)
     phi = np.linspace(-reach, reach, n)
     eps = np.linspace(-reach, reach, n)
     values = corrections.get_correction(correction).from_state(phi[None, :], h, eps[:, None], w)
@@ -116,7 +113,7 @@ def log_ratio_terms(eps: float, w: float, h: float, reach: float,
                     n: int = 601) -> tuple[FloatArray, FloatArray, FloatArray]:
     """φ grid (n,) and the two §2.1 terms (n,) at fixed ε, as functions of the actual input φ = φ0 + h W."""
     eps, w, h = check_real(eps, "eps"), check_real(w, "w"), check_real(h, "h")
-    reach, n = check_real(reach, "reach", positive=True), check_count(n, "n")
+    reach, n = check_real(reach, "reach", minimum=0.0, open_below=True), check_count(n, "n", minimum=1)
     phi = np.linspace(-reach, reach, n)
     phi0 = phi - h * w
     first = log_sigmoid(phi0) - log_sigmoid(phi0 + w)
@@ -346,7 +343,8 @@ def watch_chains(model: TwoCauseRBM, alarm: float, quake: Any = "unknown", n_cha
     """
     model, alarm = _check_alarm_model(model), _check_binary(alarm, "alarm")
     quake = _check_quake(quake)
-    n_chains, n_sweeps = check_count(n_chains, "n_chains"), check_count(n_sweeps, "n_sweeps")
+    n_chains = check_count(n_chains, "n_chains", minimum=1)
+    n_sweeps = check_count(n_sweeps, "n_sweeps", minimum=1)
     warmup = check_count(warmup, "warmup", minimum=0)
     if n_chains == 1 and n_sweeps < 2:
         raise ValueError("n_sweeps must be at least 2 with one chain (its standard error needs two batches), got 1")
@@ -476,7 +474,8 @@ def sampler_bias_results(model: Any, v: ArrayLike, n_chains: int = 20000, n_swee
     post = exact.posterior(model, v)
     results = {"exact posterior": post,
                "parallel: exact kernel": exact.sampler_stationary_distribution(model, v, "exact", "parallel")}
-    n_chains, n_sweeps = check_count(n_chains, "n_chains"), check_count(n_sweeps, "n_sweeps", minimum=0)
+    n_chains = check_count(n_chains, "n_chains", minimum=1)
+    n_sweeps = check_count(n_sweeps, "n_sweeps", minimum=0)
     v_batch = np.tile(np.asarray(v, dtype=np.float64), (n_chains, 1))
     for schedule in ("sequential", "parallel"):
         h_a, h_b = model.sample_posterior(v_batch, n_sweeps, schedule=schedule, rng=seed)

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
-from ._checks import check_count, check_real
+from .numerics import check_count, check_real
 from .explore import correction_grid, log_ratio_terms, sampler_bias_results, state_labels, switch_offset
 from .stats import total_variation
 
@@ -79,7 +79,8 @@ def draw_correction_panels(w: float = 3.0, reach: float = 10.0, n: int = 200, hs
     log-ratio term) and φ + ε = −W/2 + h_j W (second term). Pass ``axes`` (one
     per h) to draw into an existing figure.
     """
-    w, reach, n = check_real(w, "w"), check_real(reach, "reach", positive=True), check_count(n, "n")
+    w, n = check_real(w, "w"), check_count(n, "n", minimum=1)
+    reach = check_real(reach, "reach", minimum=0.0, open_below=True)
     hs = tuple(hs)
     if not hs or any(h not in (0, 1) for h in hs):
         raise ValueError(f"hs must list states h_j of 0 or 1, got {hs!r}")
@@ -118,7 +119,8 @@ def update_correction_panels(panels: CorrectionPanels, w: float, reach: float, n
     """
     if not isinstance(panels, CorrectionPanels):
         raise TypeError(f"panels must be the CorrectionPanels of draw_correction_panels, got {type(panels).__name__}")
-    w, reach, n = check_real(w, "w"), check_real(reach, "reach", positive=True), check_count(n, "n")
+    w, n = check_real(w, "w"), check_count(n, "n", minimum=1)
+    reach = check_real(reach, "reach", minimum=0.0, open_below=True)
     if not len(panels.images) == len(panels.guides) == len(panels.axes) == len(panels.hs):
         raise ValueError(f"panels has {len(panels.images)} images for {len(panels.hs)} states hs={panels.hs}")
     limit = max(abs(w), 1e-9)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_real as _real
-from .numerics import softplus
+from .numerics import check_real as _real, softplus
 from .rbm import RBM
 from .two_cause import TwoCauseRBM
 

@@ -14,3 +14,16 @@ def _numpy_errors_raise():
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"), warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         yield
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian chromium through Playwright, one per test module (see browser_support)."""
+    from playwright import sync_api
+
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -19,7 +19,7 @@ import pytest
 
 from orbm_explore import explore, toys
 
-from browser_support import (ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IGNORED_CONSOLE, ROOT, free_port,
+from browser_support import (ARTIFACTS, IGNORED_CONSOLE, ROOT, free_port,
                              require_chromium, stop_process_group)
 
 POOL = 2
@@ -113,14 +113,6 @@ def present():
     finally:
         stop_process_group(server)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_classroom(browser, url):

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IGNORED_CONSOLE, ROOT, free_port, require_chromium
+from browser_support import ARTIFACTS, IGNORED_CONSOLE, ROOT, free_port, require_chromium
 
 pytestmark = pytest.mark.browser
 require_chromium()
@@ -46,14 +46,6 @@ def voila_url():
     server.terminate()
     server.wait(timeout=20)
     log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_app(browser, url):

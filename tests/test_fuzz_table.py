@@ -554,8 +554,6 @@ def explore(name, *args, **kwargs):
     return getattr(M("explore"), name)(*args, **kwargs)
 
 
-reals("explore", "check_real", lambda x: explore("check_real", x, "value"), "value")
-counts("explore", "check_count", lambda n: explore("check_count", n, "count"), "count")
 reals("explore", "correction_grid", lambda x: explore("correction_grid", x, 10.0, 0.0, n=5), "w")
 counts("explore", "correction_grid", lambda n: explore("correction_grid", 3.0, 10.0, 0.0, n=n), "n")
 reals("explore", "log_ratio_terms", lambda x: explore("log_ratio_terms", x, 3.0, 0.0, 10.0, n=5), "eps")

@@ -8,8 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import corrections, explore, plots
-from .._checks import check_real
-from ..numerics import sigmoid
+from ..numerics import check_real, sigmoid
 from .kit import App, Blitter, Choice, ControlPanel, Slider
 
 __all__ = ["CorrectionExplorer", "CutExplorer", "ApproximationExplorer", "NotesCellsExplorer"]
@@ -144,7 +143,7 @@ class CutExplorer(App):
 
     def __init__(self, w: float = -10.0, eps: float = 10.0, h: int = 0, phi: float = 0.0, reach: float = 30.0):
         super().__init__()
-        self.reach = reach = check_real(reach, "reach", positive=True)
+        self.reach = reach = check_real(reach, "reach", minimum=0.0, open_below=True)
         self.panel = ControlPanel([Slider("w", r"weight $W_{ji}$", -20.0, 20.0, 0.1, w),
                                    Slider("eps", r"$\epsilon_i$ (cause B)", -30.0, 30.0, 0.1, eps),
                                    Slider("phi", r"marker $\phi^A_i$", -reach, reach, 0.1, phi),
@@ -247,7 +246,7 @@ class NotesCellsExplorer(App):
 
     def __init__(self, w: float = -10.0, eps: float = 10.0, use_gain: bool = True, reach: float = 30.0):
         super().__init__()
-        reach = check_real(reach, "reach", positive=True)
+        reach = check_real(reach, "reach", minimum=0.0, open_below=True)
         self.phi = np.linspace(-reach, reach, 1001)
         self.panel = ControlPanel([Slider("w", r"weight $W$", -20.0, 20.0, 0.1, w),
                                    Slider("eps", r"$\epsilon$", -30.0, 30.0, 0.1, eps),
