@@ -128,17 +128,11 @@ def _train(args: argparse.Namespace) -> int:
             summary += f", exact log-likelihood {history.log_likelihood[-1]:.3f} nats"
         print(summary)
         causes.append(rbm)
-    model = _pair_model(causes, data_a, data_b, rng, progress=not args.quiet)
+    model = separation.pair_model(causes[0], causes[1], data_a, data_b, rng=rng)
     print("paired the two causes with separation.pair_model (belief-layer bias fitted to OR-composites)")
     path = model.save(out)
     print(f"saved {path}")
     return 0
-
-
-def _pair_model(causes: list, data_a: np.ndarray, data_b: np.ndarray, rng: np.random.Generator,
-                progress: bool) -> TwoCauseRBM:
-    """The two-cause model of two trained RBMs recommended for separation (:func:`separation.pair_model`)."""
-    return separation.pair_model(causes[0], causes[1], data_a, data_b, rng=rng, progress=progress)
 
 
 # ------------------------------------------------------------------------- separate

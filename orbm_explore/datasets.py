@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import gammaln, logsumexp
 
-from .numerics import as_binary_array, as_generator
+from .numerics import as_binary_array, as_generator, check_count, check_real
 
 __all__ = [
     "bars",
@@ -58,14 +58,14 @@ def bars(size: int, n_samples: int, orientation: str, p_on: float = 0.25, rng: A
         Naming the argument: ``size`` must be an integer >= 1, ``n_samples`` an integer >= 0
         (with at most 2^28 pixels in all), ``p_on`` a finite number in (0, 1).
     """
-    _check_int(size, "size", 1)
-    _check_int(n_samples, "n_samples", 0)
+    check_count(size, "size", 1)
+    check_count(n_samples, "n_samples", 0)
     if n_samples * size * size > _MAX_VALUES:
         raise ValueError(f"n_samples × size² = {n_samples * size * size:,} pixels is more than the "
                          f"{_MAX_VALUES:,} allowed (n_samples={n_samples}, size={size})")
     if not isinstance(orientation, str) or orientation not in ("horizontal", "vertical"):
         raise ValueError(f"orientation must be 'horizontal' or 'vertical', got {orientation!r}")
-    p_on = _check_real(p_on, "p_on")
+    p_on = check_real(p_on, "p_on")
     if not 0 < p_on < 1:
         raise ValueError(f"p_on must be in (0, 1), got {p_on}")
     if not isinstance(at_least_one, (bool, np.bool_)):
@@ -108,23 +108,6 @@ def _lines_with_at_least_one(n_rows: int, size: int, p_on: float, rng: np.random
     return (ranks < n_on[:, None]).astype(np.float64)
 
 
-def _check_int(value: Any, name: str, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return int(value)
-
-
-def _check_real(value: Any, name: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
-
-
 def xor_2bit() -> FloatArray:
     """The predecessor's 2-bit XOR patterns: exactly one of two bits on, shape (2, 2)."""
     return np.array([[1.0, 0.0], [0.0, 1.0]])
@@ -137,8 +120,8 @@ def neighbouring_bits(n_on: int, n_bits: int) -> FloatArray:
     -------
     ndarray, shape (n_bits - n_on + 1, n_bits)
     """
-    _check_int(n_on, "n_on", 1)
-    _check_int(n_bits, "n_bits", 1)
+    check_count(n_on, "n_on", 1)
+    check_count(n_bits, "n_bits", 1)
     if not 1 <= n_on <= n_bits:
         raise ValueError(f"need 1 <= n_on <= n_bits, got n_on={n_on}, n_bits={n_bits}")
     patterns = np.zeros((n_bits - n_on + 1, n_bits))
@@ -173,7 +156,7 @@ def digits(threshold: float = 8.0) -> tuple[FloatArray, NDArray[np.int64]]:
     -------
     (images, labels) : shapes (1797, 64) and (1797,)
     """
-    threshold = _check_real(threshold, "threshold")
+    threshold = check_real(threshold, "threshold")
     from sklearn.datasets import load_digits
 
     data = load_digits()
@@ -188,7 +171,7 @@ def load_mnist_idx(images_path: str | os.PathLike, labels_path: str | os.PathLik
     -------
     (images, labels) : shapes (n, 784) and (n,) (labels None if no path given)
     """
-    threshold = _check_real(threshold, "threshold")
+    threshold = check_real(threshold, "threshold")
     images = _read_idx(images_path, "images_path")
     if images.ndim != 3:
         raise ValueError(f"images_path: {images_path} is not an IDX image file "

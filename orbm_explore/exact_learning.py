@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 from scipy.special import expit, log_expit, logsumexp
 
 from . import exact
-from .numerics import as_binary_array, as_finite_array, as_generator, check_count, check_real
+from .numerics import as_binary_array, as_finite_array, as_generator, check_count, check_real, one_blas_thread
 from .rbm import RBM
 from .two_cause import TwoCauseRBM
 
@@ -169,6 +169,7 @@ class ExactHistory:
     log_likelihood: list[float] = field(default_factory=list)
 
 
+@one_blas_thread
 def train_exact(model: TwoCauseRBM, data: Any, steps: int = 2000, learning_rate: float = 0.1,
                 momentum: float = 0.9, weight_decay: float = 0.0, frozen: tuple[str, ...] = (),
                 empty_penalty: float = 0.0, nonnegative: bool = False) -> tuple[TwoCauseRBM, ExactHistory]:
@@ -238,6 +239,7 @@ def train_exact(model: TwoCauseRBM, data: Any, steps: int = 2000, learning_rate:
     return model, history
 
 
+@one_blas_thread
 def train_rbm_exact(data: Any, n_hidden: int, steps: int = 2000, learning_rate: float = 0.1,
                     momentum: float = 0.9, rng: Any = None) -> tuple[RBM, list[float]]:
     """One RBM fitted to clean data by exact-gradient ascent (its hidden layer enumerated; at most 16 units).

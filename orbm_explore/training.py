@@ -11,6 +11,21 @@ derived in :mod:`orbm_explore.derivations`:
 The wake terms are the gradient of log P*(h^A, h^B, v); the sleep terms
 estimate the gradient of -log Z_A. Their sum, averaged over posterior
 samples, is a stochastic gradient of the log-likelihood.
+
+With ``empty_penalty`` = λ > 0 (the prior "each cause has a unit on" of
+:mod:`orbm_explore.exact_learning`), each cause's log P*(h) gets -λ when all
+its units are off. The penalty has no parameters, so the wake and sleep terms
+keep their form; only the samplers change. Both are sequential Gibbs over the
+hidden units, and the conditional log-odds of unit j gains +λ exactly when
+every *other* unit of its cause is off (turning j on then lifts the cause out
+of the empty state):
+
+    wake   ψ^A_j = W_j0 + Σ_i W_ji v_i + Σ_i C_ji + λ·[h^A_k = 0 for all k ≠ j]
+           (C the exact correction; :func:`_penalised_posterior_sweep`)
+    sleep  v ~ σ(h W + W_0), then for each j in turn
+           ψ_j = W_j0 + Σ_i W_ji v_i + λ·[h_k = 0 for all k ≠ j]
+           (:func:`_penalised_hidden_chain`), whose h-marginal is
+           P'(h) ∝ P*(h) e^{-λ[h = 0]}, so the sleep terms estimate ∂ log Z'.
 """
 
 from __future__ import annotations
@@ -23,8 +38,9 @@ from numpy.typing import NDArray
 from scipy.special import expit
 from tqdm.auto import tqdm
 
-from . import exact
-from .numerics import as_binary_array, as_float_array, as_generator, bernoulli, check_count, check_real
+from . import exact, exact_learning
+from .numerics import (as_binary_array, as_float_array, as_generator, bernoulli, check_count, check_real,
+                       one_blas_thread)
 from .rbm import MAX_INPUT, RBM, check_input_bound
 from .two_cause import TwoCauseRBM
 
@@ -41,6 +57,8 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 # Exact log-likelihood is tracked when enumeration is cheap (2^16 states at most).
 _EXACT_LIMIT = 16
+# empty_penalty beyond this is "never empty" for any practical purpose (e^{-1e6} underflows to 0 anyway).
+_MAX_PENALTY = 1e6
 
 
 @dataclass
@@ -99,6 +117,7 @@ def _check_diverged(rbms: list[RBM], epoch: int, what: str, belief_bias: FloatAr
                          f"{err}); lower the learning rate or the momentum") from None
 
 
+@one_blas_thread
 def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float = 0.05, momentum: float = 0.5,
               weight_decay: float = 1e-4, batch_size: int = 20, method: str = "pcd", k: int = 1,
               rng: Any = None, progress: bool = False, init: RBM | None = None, n_chains: int | None = None,
@@ -241,10 +260,13 @@ def _sleep_statistics(rbm: RBM, h: FloatArray, weights: FloatArray) -> dict[str,
     return {"weights": (h * weights[:, None]).T @ s, "visible_bias": weights @ s, "hidden_bias": weights @ h}
 
 
+@one_blas_thread
 def train_wake_sleep(model: TwoCauseRBM, data: Any, epochs: int = 10, learning_rate: float = 0.01,
                      batch_size: int = 20, n_sweeps: int = 5, correction: str = "exact", n_fantasy: int = 100,
                      fantasy_steps: int = 1, learn: tuple[str, ...] = ("a", "b"), rng: Any = None,
-                     progress: bool = False) -> tuple[TwoCauseRBM, TrainingHistory]:
+                     progress: bool = False, empty_penalty: float = 0.0, nonnegative: bool = False,
+                     momentum: float = 0.0, anneal: bool = False,
+                     monitor: bool = True) -> tuple[TwoCauseRBM, TrainingHistory]:
     """Wake/sleep learning of a two-cause model on (composite) images, notes §3.
 
     Each example keeps a persistent posterior chain (warm-started, ``n_sweeps``
@@ -268,10 +290,29 @@ def train_wake_sleep(model: TwoCauseRBM, data: Any, epochs: int = 10, learning_r
     rng : None, int or Generator
     progress : bool
         Show a tqdm progress bar over epochs (off by default).
+    empty_penalty : float, finite and >= 0
+        The prior "each cause has a unit on" (:func:`orbm_explore.exact_learning.log_likelihood_and_gradient`):
+        each cause's log P*(h) gets ``-empty_penalty`` when none of its units is on. 0 (the default) is
+        the plain model and keeps the compiled posterior sampler and block Gibbs sleep chains; above 0 both
+        phases use numpy sequential Gibbs with the penalty (see the module notes), which is slower and
+        meant for small models.
+    nonnegative : bool
+        Keep the learned causes' weights >= 0: negative weights are set to 0 at the start and after
+        every update (projected wake/sleep, as ``train_exact(..., nonnegative=True)``).
+    momentum : float in [0, 1)
+        Heavy-ball momentum, as :func:`orbm_explore.exact_learning.train_exact`: the velocity is
+        ``momentum · velocity + rate · (wake − sleep)`` and the parameters move by it (0: plain steps).
+    anneal : bool
+        Decay the learning rate linearly to zero over the epochs, as :func:`train_rbm` (off by default),
+        so that the sampling noise of the last steps dies out.
+    monitor : bool
+        After each epoch record the reconstruction error, and the exact log-likelihood when the model is
+        small enough (as :func:`train_rbm`; on by default). Off, the history stays empty.
 
     Returns
     -------
-    (trained model, history) with exact log-likelihood per epoch when the model is small enough.
+    (trained model, history) with exact log-likelihood per epoch when the model is small enough
+    (including the ``empty_penalty`` prior) and ``monitor`` is on.
     """
     if not isinstance(model, TwoCauseRBM):
         raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
@@ -285,49 +326,156 @@ def train_wake_sleep(model: TwoCauseRBM, data: Any, epochs: int = 10, learning_r
     learning_rate = _check_setting(learning_rate, "learning_rate")
     if isinstance(learn, str) or not set(learn) <= {"a", "b"}:
         raise ValueError(f"learn must be a tuple naming causes 'a' and/or 'b', got {learn!r}")
+    empty_penalty = check_real(empty_penalty, "empty_penalty", minimum=0.0, maximum=_MAX_PENALTY)
+    for name, flag in (("nonnegative", nonnegative), ("anneal", anneal), ("monitor", monitor)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {flag!r} ({type(flag).__name__})")
+    momentum = check_real(momentum, "momentum", minimum=0.0, maximum=1.0, open_above=True)
     model.posterior_sampler(correction)  # checks the correction's name before any work
+    if empty_penalty and correction != "exact":
+        raise ValueError(f"empty_penalty > 0 samples the exact posterior under the prior; correction must be "
+                         f"'exact', got {correction!r}")
     model = model.copy()
     params = model.parameters()
+    if nonnegative:
+        for name in learn:
+            np.maximum(params[f"{name}_weights"], 0.0, out=params[f"{name}_weights"])
     n_samples = len(data)
     posterior_a = bernoulli(np.full((n_samples, model.a.n_hidden), 0.5), rng)
     posterior_b = bernoulli(np.full((n_samples, model.b.n_hidden), 0.5), rng)
-    fantasies = {name: getattr(model, name).sample_hidden(n_fantasy, 20, rng) for name in ("a", "b")}
+    if empty_penalty:
+        fantasies = {name: _penalised_hidden_chain(getattr(model, name), bernoulli(np.full(
+            (n_fantasy, getattr(model, name).n_hidden), 0.5), rng), 20, empty_penalty, rng) for name in ("a", "b")}
+    else:
+        fantasies = {name: getattr(model, name).sample_hidden(n_fantasy, 20, rng) for name in ("a", "b")}
+    velocity = {key: np.zeros_like(value) for key, value in params.items()} if momentum else None
     history = TrainingHistory()
     track_likelihood = model.a.n_hidden + model.b.n_hidden <= _EXACT_LIMIT
     for epoch in tqdm(range(epochs), desc="wake/sleep", disable=not progress, leave=False):
+        rate = learning_rate * (1 - epoch / epochs) if anneal else learning_rate
         order = rng.permutation(n_samples)
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported after the epoch
             for start in range(0, n_samples, batch_size):
                 _wake_sleep_step(model, params, data, order[start:start + batch_size], posterior_a, posterior_b,
-                                 fantasies, correction, n_sweeps, fantasy_steps, learn, learning_rate, rng)
+                                 fantasies, correction, n_sweeps, fantasy_steps, learn, rate, rng,
+                                 empty_penalty, nonnegative, momentum, velocity)
         _check_diverged([model.a, model.b], epoch, "wake/sleep training", model.belief_bias)
+        if not monitor:
+            continue
         p_v = expit(model._belief_input(posterior_a, posterior_b))
         history.reconstruction_error.append(float(np.mean((data - p_v) ** 2)))
         if track_likelihood:
-            history.log_likelihood.append(two_cause_log_likelihood(model, data))
+            history.log_likelihood.append(exact_learning.log_likelihood(model, data, empty_penalty) if empty_penalty
+                                          else two_cause_log_likelihood(model, data))
     return model, history
 
 
 def _wake_sleep_step(model: TwoCauseRBM, params: dict[str, FloatArray], data: FloatArray, rows: NDArray[np.int64],
                      posterior_a: FloatArray, posterior_b: FloatArray, fantasies: dict[str, FloatArray],
                      correction: str, n_sweeps: int, fantasy_steps: int, learn: tuple[str, ...],
-                     learning_rate: float, rng: np.random.Generator) -> None:
-    """One wake/sleep update on the examples ``rows``, in place (parameters, chains and fantasies)."""
-    sampler = model.posterior_sampler(correction)  # a snapshot of this step's parameters
-    state = sampler._init(data[rows], posterior_a[rows], posterior_b[rows], rng)
-    sampler.step(state, n_sweeps)
-    posterior_a[rows], posterior_b[rows] = state.h_a, state.h_b
-    step = model._log_joint_gradient(state.v, state.h_a, state.h_b)
+                     learning_rate: float, rng: np.random.Generator, empty_penalty: float = 0.0,
+                     nonnegative: bool = False, momentum: float = 0.0,
+                     velocity: dict[str, FloatArray] | None = None) -> None:
+    """One wake/sleep update on the examples ``rows``, in place (parameters, chains, fantasies, velocity).
+
+    With ``empty_penalty`` > 0 the posterior is the exact one under the prior (``correction`` is 'exact').
+    ``velocity`` (keys of ``params``) is used when given: heavy-ball steps with ``momentum``.
+    """
+    if empty_penalty:
+        v, h_a, h_b = data[rows], posterior_a[rows], posterior_b[rows]
+        _penalised_posterior(model, v, h_a, h_b, n_sweeps, empty_penalty, rng)
+    else:
+        sampler = model.posterior_sampler(correction)  # a snapshot of this step's parameters
+        state = sampler._init(data[rows], posterior_a[rows], posterior_b[rows], rng)
+        sampler.step(state, n_sweeps)
+        v, h_a, h_b = state.v, state.h_a, state.h_b
+    posterior_a[rows], posterior_b[rows] = h_a, h_b
+    step = model._log_joint_gradient(v, h_a, h_b)  # the penalty has no parameters: same wake terms
     for name in ("a", "b"):
         if name not in learn:
             for key in ("weights", "visible_bias", "hidden_bias"):
                 del step[f"{name}_{key}"]
             continue
         rbm = getattr(model, name)
-        fantasies[name] = rbm._gibbs_hidden(fantasies[name], fantasy_steps, rng)
+        if empty_penalty:
+            fantasies[name] = _penalised_hidden_chain(rbm, fantasies[name], fantasy_steps, empty_penalty, rng)
+        else:
+            fantasies[name] = rbm._gibbs_hidden(fantasies[name], fantasy_steps, rng)
         n_fantasy = len(fantasies[name])
         sleep = _sleep_statistics(rbm, fantasies[name], np.full(n_fantasy, 1 / n_fantasy))
         for key, value in sleep.items():
             step[f"{name}_{key}"] -= value
     for key, value in step.items():
-        params[key] += learning_rate * value
+        if velocity is None:
+            params[key] += learning_rate * value
+        else:
+            velocity[key] = momentum * velocity[key] + learning_rate * value
+            params[key] += velocity[key]
+    if nonnegative:
+        for name in learn:
+            np.maximum(params[f"{name}_weights"], 0.0, out=params[f"{name}_weights"])
+
+
+# ------------------------------------------------- samplers under the prior "each cause has a unit on"
+def _others_off(h: FloatArray, j: int) -> FloatArray:
+    """(n,) 1.0 where every unit of ``h`` except unit j is off, else 0.0."""
+    return (h.sum(axis=1) - h[:, j] == 0).astype(np.float64)
+
+
+def _penalised_posterior_sweep(model: TwoCauseRBM, v: FloatArray, h_a: FloatArray, h_b: FloatArray,
+                               empty_penalty: float, uniforms: FloatArray) -> None:
+    """One sequential sweep of the exact P(h^A, h^B | v) under the prior, in place (A's units, then B's).
+
+    Unit j of cause A (B likewise) is drawn from σ(ψ_j), ψ_j the log-odds of log P*(h^A, h^B, v)
+    between h_j = 1 and h_j = 0 with every other unit fixed:
+
+        ψ_j = W_j0 + Σ_i W_ji v_i + Σ_i [s(φ0_i + W_ji) - s(φ0_i)] - Σ_i [s(x0_i + W_ji) - s(x0_i)]
+              + λ·[h^A_k = 0 for all k ≠ j],
+
+    s = softplus, φ0 and x0 the cause's input to the visibles and the belief layer's input with
+    h_j = 0, λ = ``empty_penalty``. Without the last term this is the exact correction's
+    ψ of :func:`orbm_explore.sampling.sequential_sweep` (s(z) = z - log σ(z) turns the two sums into
+    C = log σ(φ0+W+ε) + log σ(φ0) - log σ(φ0+W) - log σ(φ0+ε), ε = x0 - φ0). ``uniforms``: (n, H_A + H_B).
+    """
+    phi_a, phi_b, x = model._inputs(h_a, h_b)
+    for rbm, h, own, offset in ((model.a, h_a, phi_a, 0), (model.b, h_b, phi_b, model.a.n_hidden)):
+        base = rbm._hidden_input(v)
+        for j in range(rbm.n_hidden):
+            w_row = rbm.weights[j]
+            was = h[:, j:j + 1]
+            own_off, x_off = own - was * w_row, x - was * w_row
+            psi = (base[:, j] + (np.logaddexp(0.0, own_off + w_row) - np.logaddexp(0.0, own_off)
+                                 - np.logaddexp(0.0, x_off + w_row) + np.logaddexp(0.0, x_off)).sum(axis=1)
+                   + empty_penalty * _others_off(h, j))
+            new = (uniforms[:, offset + j] < expit(psi)).astype(np.float64)
+            own[...] = own_off + new[:, None] * w_row
+            x[...] = x_off + new[:, None] * w_row
+            h[:, j] = new
+
+
+def _penalised_posterior(model: TwoCauseRBM, v: FloatArray, h_a: FloatArray, h_b: FloatArray, n_sweeps: int,
+                         empty_penalty: float, rng: np.random.Generator) -> None:
+    """``n_sweeps`` sweeps of :func:`_penalised_posterior_sweep` from (h_a, h_b), in place."""
+    n, n_hidden = len(v), model.a.n_hidden + model.b.n_hidden
+    for _ in range(n_sweeps):
+        _penalised_posterior_sweep(model, v, h_a, h_b, empty_penalty, rng.random((n, n_hidden)))
+
+
+def _penalised_hidden_chain(rbm: RBM, h: FloatArray, n_steps: int, empty_penalty: float,
+                            rng: np.random.Generator) -> FloatArray:
+    """``n_steps`` Gibbs steps of one RBM's (v, h) under the prior, from hidden states h (n, H); a new array.
+
+    Each step draws v ~ σ(h W + W_0), then each hidden unit j in turn from
+    σ(W_j0 + Σ_i W_ji v_i + λ·[h_k = 0 for all k ≠ j]). Every conditional is exact
+    for P'(v, h) ∝ P*(v, h) e^{-λ[h = 0]}, so the chain's law of h tends to
+    P'(h) = Σ_v P'(v, h), the prior the sleep terms average over.
+    """
+    h = h.copy()
+    for _ in range(n_steps):
+        v = bernoulli(expit(rbm._visible_input(h)), rng)
+        base = rbm._hidden_input(v)
+        uniforms = rng.random(h.shape)
+        for j in range(rbm.n_hidden):
+            psi = base[:, j] + empty_penalty * _others_off(h, j)
+            h[:, j] = (uniforms[:, j] < expit(psi)).astype(np.float64)
+    return h

@@ -396,6 +396,19 @@ bad("training", "train_wake_sleep data width", lambda: train_wake_sleep(data=np.
 bad("training", "train_wake_sleep correction='bogus'", lambda: train_wake_sleep(correction="bogus"), "correction")
 bad("training", "train_wake_sleep learn=('c',)", lambda: train_wake_sleep(learn=("c",)), "learn")
 rngs("training", "train_wake_sleep", lambda r: train_wake_sleep(rng=r))
+reals("training", "train_wake_sleep", lambda x: train_wake_sleep(empty_penalty=x), "empty_penalty",
+      also=[("-1", -1.0), ("1e7", 1e7)])
+for text, value in (("1", 1), ("'yes'", "yes"), ("None", None)):
+    bad("training", f"train_wake_sleep nonnegative={text}", lambda value=value: train_wake_sleep(nonnegative=value),
+        "nonnegative")
+reals("training", "train_wake_sleep", lambda x: train_wake_sleep(momentum=x), "momentum",
+      also=[("-0.1", -0.1), ("1.0", 1.0)])
+bad("training", "train_wake_sleep anneal=1", lambda: train_wake_sleep(anneal=1), "anneal")
+bad("training", "train_wake_sleep monitor='no'", lambda: train_wake_sleep(monitor="no"), "monitor")
+bad("training", "train_wake_sleep empty_penalty=1 correction='sigmoid'",
+    lambda: train_wake_sleep(empty_penalty=1.0, correction="sigmoid"), "correction")
+edge("training", "train_wake_sleep empty_penalty=1e6 nonnegative=True",
+     lambda: train_wake_sleep(empty_penalty=1e6, nonnegative=True)[1].log_likelihood, "empty_penalty")
 bad("training", "wake_statistics rows 3/2/2", lambda: M("training").wake_statistics(
     model(), np.zeros((3, 3)), np.zeros((2, 2)), np.zeros((2, 1))), "v", "h_a")
 bad("training", "wake_statistics model='m'", lambda: M("training").wake_statistics("m", V[None], HA[None], HB[None]),
@@ -445,6 +458,9 @@ reals("separation", "cross_entropy", lambda x: M("separation").cross_entropy([[0
 bad("separation", "pair_model('a', rbm, ...)", lambda: M("separation").pair_model("a", rbm(), DATA, DATA), "rbm_a")
 bad("separation", "pair_model data width", lambda: M("separation").pair_model(rbm(), rbm(), np.zeros((2, 4)), DATA),
     "train_a")
+reals("separation", "pair_model prior_precision", lambda x: M("separation").pair_model(
+    rbm(), rbm(), DATA, DATA, rng=0, n_composites=5, prior_precision=x), "prior_precision",
+    also=[("0", 0.0), ("-1", -1.0)])
 
 # ------------------------------------------------------------------------- exact_learning
 bad("exact_learning", "log_likelihood data width", lambda: M("exact_learning").log_likelihood(

