@@ -20,8 +20,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from _common import format_table, write_results  # noqa: E402
-from bench_separation import load_mnist  # noqa: E402
-from orbm_explore import datasets, separation, training  # noqa: E402
+from bench_separation import class_rbms, load_mnist  # noqa: E402
+from orbm_explore import datasets, separation  # noqa: E402
 
 SETTINGS = [(1000, 0.1), (200, 0.1), (5000, 0.1), (1000, 0.01), (1000, 1.0), (1000, 10.0)]
 
@@ -29,13 +29,7 @@ SETTINGS = [(1000, 0.1), (200, 0.1), (5000, 0.1), (1000, 0.01), (1000, 1.0), (10
 def setting_gains(images, labels, n_hidden, epochs, settings, per_pair=20, seed=0):
     """{(n_composites, prior_precision): (90,) mean cross-entropy gain per ordered pair}, one seed."""
     rng = np.random.default_rng(seed)
-    train, test, rbms = {}, {}, {}
-    for digit in range(10):
-        members = rng.permutation(np.flatnonzero(labels == digit))
-        cut = int(0.7 * len(members))
-        train[digit], test[digit] = images[members[:cut]], images[members[cut:]]
-        rbms[digit], _ = training.train_rbm(train[digit], n_hidden, epochs=epochs, learning_rate=0.05,
-                                            batch_size=10, n_chains=100, rng=rng, monitor=False)
+    train, test, rbms = class_rbms(images, labels, n_hidden, epochs, rng)
     pairs = [(a, b) for a in range(10) for b in range(10) if a != b]
     composites = {}
     for a, b in pairs:

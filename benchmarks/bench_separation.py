@@ -69,6 +69,21 @@ def _cause_a_windows(model, v, rng, n_sweeps=40, windows=(10, 30), n_chains=1):
     return {w: (totals[w] / w).reshape(len(v), n_chains, -1).mean(axis=1) for w in windows}
 
 
+def class_rbms(images, labels, n_hidden, epochs, rng):
+    """Split each class 70/30 into training and held-out images and train one RBM per class on its 70 %.
+
+    Returns (train, test, rbms), dicts keyed by class 0..9; ``rng`` is advanced (split, then training, per class).
+    """
+    train, test, rbms = {}, {}, {}
+    for digit in range(10):
+        members = rng.permutation(np.flatnonzero(labels == digit))
+        cut = int(0.7 * len(members))
+        train[digit], test[digit] = images[members[:cut]], images[members[cut:]]
+        rbms[digit], _ = training.train_rbm(train[digit], n_hidden, epochs=epochs, learning_rate=0.05,
+                                            batch_size=10, n_chains=100, rng=rng, monitor=False)
+    return train, test, rbms
+
+
 def digit_pairs(images, labels, seed, n_hidden, epochs, per_pair=20, progress=None, pair_options=None):
     """Cross-entropy gain over class a's plain RBM for every ordered pair, per variant: {variant: (10, 10)}.
 
@@ -77,13 +92,7 @@ def digit_pairs(images, labels, seed, n_hidden, epochs, per_pair=20, progress=No
     the last variant scores it against a baseline that also averages 240 (independent) draws.
     """
     rng = np.random.default_rng(seed)
-    train, test, rbms = {}, {}, {}
-    for digit in range(10):
-        members = rng.permutation(np.flatnonzero(labels == digit))
-        cut = int(0.7 * len(members))
-        train[digit], test[digit] = images[members[:cut]], images[members[cut:]]
-        rbms[digit], _ = training.train_rbm(train[digit], n_hidden, epochs=epochs, learning_rate=0.05,
-                                            batch_size=10, n_chains=100, rng=rng, monitor=False)
+    train, test, rbms = class_rbms(images, labels, n_hidden, epochs, rng)
     recommended_settings = separation.RECOMMENDED_SEPARATION
     n_draws = recommended_settings["n_chains"] * recommended_settings["n_average"]
     gains = {name: np.full((10, 10), np.nan) for name in VARIANTS}
