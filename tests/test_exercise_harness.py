@@ -1,0 +1,123 @@
+"""The checkers' shared harness: deep copies, the student's own errors, forgotten returns, no raising."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from orbm_explore.exercises._check import (NO_ANSWER, as_finite_array, as_real, call_student, checker,
+                                           student_function)
+
+
+def placeholder(x):
+    # Return something.
+    ...
+
+
+def placeholder_pass(x, y):
+    """Docstring only."""
+    pass
+
+
+def forgot_return(x):
+    y = x + 1  # noqa: F841
+
+
+def raises_inside(x):
+    return helper_that_fails(x)
+
+
+def helper_that_fails(x):
+    return x["missing key"]
+
+
+def zero_in_place_and_return(a):
+    a[:] = 0.0
+    return a
+
+
+def test_placeholder_is_not_attempted(capsys):
+    assert not student_function(placeholder, "a function")
+    assert not student_function(placeholder_pass, "a function")
+    assert "Not attempted yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [None, Ellipsis])
+def test_missing_function_is_not_attempted(answer, capsys):
+    assert not student_function(answer, "a function")
+    assert "Not attempted yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer", [0.3, 0, "strong explaining away", [1, 2], np.zeros(3)])
+def test_a_value_instead_of_a_function_says_what_was_expected(answer, capsys):
+    assert not student_function(answer, "a function f(x) returning a number")
+    out = capsys.readouterr().out
+    assert "expects a function f(x) returning a number" in out and type(answer).__name__ in out
+
+
+def test_real_functions_are_called(capsys):
+    assert student_function(lambda x: x, "f") and student_function(forgot_return, "f")
+    assert capsys.readouterr().out == ""
+
+
+def test_forgotten_return_gets_its_own_hint(capsys):
+    assert call_student(forgot_return, 1) is NO_ANSWER
+    assert "returned None — did you forget `return`?" in capsys.readouterr().out
+
+
+def test_an_error_in_the_students_code_is_shown_as_theirs(capsys):
+    assert call_student(raises_inside, {}) is NO_ANSWER
+    out = capsys.readouterr().out
+    assert "your code's error" in out and "KeyError" in out and "missing key" in out
+    assert "helper_that_fails" in out and "raises_inside" in out      # the student's own frames and lines
+    assert "call_student" not in out                                  # not the checker's
+
+
+def test_the_student_gets_deep_copies():
+    data = np.ones(4)
+    nested = {"weights": np.ones(2)}
+    got = call_student(zero_in_place_and_return, data)
+    assert np.all(got == 0) and np.all(data == 1)                     # the caller's array is untouched
+    call_student(lambda d: d["weights"].fill(7) or 1, nested)
+    assert np.all(nested["weights"] == 1)
+
+
+def test_keyboard_interrupt_is_not_swallowed():
+    def interrupted():
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        call_student(interrupted)
+
+
+@pytest.mark.parametrize("got", [None, "1.0", b"1", {"a": 1}, {1.0}, True, np.bool_(True), 10 ** 400, float("inf"),
+                                 float("nan"), [1.0, [2.0, 3.0]], np.array([True, False]), object(), print])
+def test_as_finite_array_refuses_without_raising(got):
+    assert as_finite_array(got, (2,)) is None and as_finite_array(got, ()) is None
+
+
+def test_as_finite_array_accepts_numbers_of_the_right_shape():
+    assert np.array_equal(as_finite_array([1, 2.5], (2,)), [1.0, 2.5])
+    assert as_finite_array(np.float32(0.5), ()) == 0.5
+    assert as_finite_array([1.0, 2.0], (3,)) is None
+
+
+@pytest.mark.parametrize("got", [None, True, "0.5", 10 ** 400, float("inf"), -float("inf"), float("nan"), [0.5],
+                                 np.array([0.5, 0.6]), 1j])
+def test_as_real_refuses_without_raising(got):
+    assert as_real(got) is None
+
+
+@pytest.mark.parametrize("got, want", [(0.5, 0.5), (3, 3.0), (np.float64(0.25), 0.25), (np.array(2.0), 2.0),
+                                       (10 ** 20, 1e20)])
+def test_as_real_accepts_real_numbers(got, want):
+    assert as_real(got) == want
+
+
+def test_checker_never_raises_on_an_unforeseen_answer(capsys):
+    @checker("a probability between 0 and 1")
+    def fragile(value):
+        return 1 / value > 2
+
+    assert fragile(0) is False
+    assert "expects a probability between 0 and 1" in capsys.readouterr().out
+    assert fragile(0.25) is True
