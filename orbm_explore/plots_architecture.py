@@ -91,7 +91,7 @@ def draw_unrolled_architecture(ax: Axes, n_hidden_a: int = 3, n_hidden_b: int = 
         ax.text(2.3, 5.35, "RBM A: weights $W^A$, undirected", **text),
         ax.text(7.7, 5.35, "RBM B: weights $W^B$, undirected", **text),
         ax.text(5.0, 8.05, r"summing it out gives $\log P^*(h^A) = \sum_j W^A_{j0}h^A_j + "
-                           r"\sum_i \log(1 + e^{\phi^A_i})$ (notes §0.1), likewise for B", **text),
+                           r"\sum_i \log(1 + e^{\phi^A_i})$ (notes §0.2), likewise for B", **text),
         ax.text(0.25, y_hidden, "hidden\n$h^A$", color=_COLOURS["A"], **text),
         ax.text(9.85, y_hidden, "hidden\n$h^B$", color=_COLOURS["B"], **text),
         ax.text(5.0, 2.55, "sigmoid belief layer (directed, same weights):\n"

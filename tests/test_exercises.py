@@ -1,245 +1,197 @@
-"""Every exercise checker accepts the right answer and rejects trivial and near-miss answers.
+"""Exercise cells of notebooks 00–02, and the shared pieces of the checker test tables.
 
-Trivial answers, for every checker: 0, 0.0, zeros of the right shape, None,
-the starting placeholder taken from the notebook's own exercise cell, and the
-answer to the neighbouring exercise. A rejection must not print the answer.
+The per-checker tables are in tests/test_exercises_nb00.py … nb02.py (and the
+N-B helper's nb03/nb04 files). They use the helpers below:
+
+* :func:`load_checkers` imports ``orbm_explore.exercises.nbNN`` — or, when the
+  environment variable ``ORBM_OLD_CHECKERS`` names a folder, the file
+  ``old_nbNN.py`` in it, so a table can be run against an older checker
+  (``git show HEAD:orbm_explore/exercises/nb00.py > /tmp/old/old_nb00.py``) to
+  show that it fails there;
+* :func:`trivial_answers`: the answers every checker must refuse;
+* :func:`assert_refused` / :func:`assert_accepted`: run a checker and check its
+  verdict and that a refusal does not print the answer.
+
+The tests here check the notebooks' exercise cells: the committed placeholder
+is "not attempted", exercise cells only define functions, checks and
+collapsed solutions follow them, and every "why" has a written answer.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
+import os
 import re
 from pathlib import Path
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pytest
-from scipy.special import expit, log_expit
-
-from orbm_explore import corrections, exact, stats, toys
-from orbm_explore.exercises import nb00, nb01, nb02, nb03, nb04
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-# ------------------------------------------------------------------ right answers (written here, not imported)
-def burglar_probabilities(preset):
-    post = exact.posterior(toys.alarm_model(**toys.ALARM_PRESETS[preset]), [1.0]).reshape(2, 2)
-    return post[1].sum(), post[1, 1] / post[:, 1].sum()
+# ------------------------------------------------------------------ shared helpers of the checker tables
+def load_checkers(name: str):
+    """The checker module ``orbm_explore.exercises.<name>``, or ``$ORBM_OLD_CHECKERS/old_<name>.py`` if set."""
+    folder = os.environ.get("ORBM_OLD_CHECKERS")
+    if not folder:
+        return importlib.import_module(f"orbm_explore.exercises.{name}")
+    path = Path(folder) / f"old_{name}.py"
+    spec = importlib.util.spec_from_file_location(f"orbm_explore.exercises._old_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def posterior_covariance(preset):
-    post = exact.posterior(toys.alarm_model(**toys.ALARM_PRESETS[preset]), [1.0]).reshape(2, 2)
-    return post[1, 1] - post[1].sum() * post[:, 1].sum()
-
-
-def free_energy(rbm, v):
-    return -(v @ rbm.visible_bias) - np.logaddexp(0, v @ rbm.weights.T + rbm.hidden_bias).sum(axis=1)
-
-
-def steps_to_mix(rbm, tolerance=0.01):
-    kernel = nb01.visible_kernel(rbm)
-    target = exact.rbm_visible_distribution(rbm)
-    dist = np.full(len(target), 1 / len(target))
-    for step in range(1, 1000):
-        dist = dist @ kernel
-        if stats.total_variation(dist, target) < tolerance:
-            return step
-
-
-def four_log_sigmoids(phi0, eps, w):
-    return log_expit(phi0 + w + eps) + log_expit(phi0) - log_expit(phi0 + w) - log_expit(phi0 + eps)
-
-
-def correction_pair(phi0, eps, w):
-    return four_log_sigmoids(phi0, eps, w), four_log_sigmoids(phi0, w, eps)
-
-
-def correction_remainders(model, h_a, h_b):
-    return np.array([model.psi(h_a, h_b, v)[0] - model.a.hidden_input(v) for v in exact.binary_states(model.n_visible)])
-
-
-def linear_at_midpoint(phi0, eps, w):
-    return corrections.linear(phi0 + w / 2, eps, w)
-
-
-def best_constant_gain(w=10.0):
-    phi0, eps = np.linspace(-40, 40, 161)[None, :], np.linspace(-40, 40, 161)[:, None]
-    truth = corrections.exact(phi0, eps, w)
-    gains = np.linspace(0.05, 1.0, 96)
-    errors = [np.abs(w * (expit(g * (phi0 + w / 2)) - expit(g * (phi0 + w / 2 + eps))) - truth).max() for g in gains]
-    return float(gains[int(np.argmin(errors))])
-
-
-def biggest_drop():
-    drops = {name: np.subtract(*burglar_probabilities(name)) for name in toys.ALARM_PRESETS}
-    return max(drops, key=drops.get)
-
-
-def parallel_bias_by_pattern():
-    model = toys.xor_model()
-    return {tuple(int(x) for x in v): stats.total_variation(
-        exact.posterior(model, v), exact.sampler_stationary_distribution(model, v, "exact", "parallel"))
-        for v in exact.binary_states(2)}
-
-
-# ------------------------------------------------------------------ the table of exercises
-# (checker, notebook, name of the function the student fills in, right answer, shape of one answer,
-#  neighbouring exercise's answer, near misses)
-def _answer(value):
+def returning(value: Any) -> Callable[..., Any]:
+    """A student's function that ignores its inputs and returns ``value``."""
     return lambda *args, **kwargs: value
 
 
-EXERCISES = {
-    "00-1": (nb00.check_burglar_probabilities, "00_start_here", "burglar_probabilities", burglar_probabilities,
-             (2,), posterior_covariance, [lambda p: burglar_probabilities(p)[::-1],
-                                          lambda p: (burglar_probabilities(p)[0],) * 2]),
-    "00-2": (nb00.check_posterior_covariance, "00_start_here", "posterior_covariance", posterior_covariance,
-             (), burglar_probabilities, [lambda p: -posterior_covariance(p),
-                                         lambda p: posterior_covariance("strong explaining away")]),
-    "01-1": (nb01.check_free_energy, "01_vanilla_rbm", "free_energy", free_energy, (16,), steps_to_mix,
-             [lambda rbm, v: -free_energy(rbm, v), lambda rbm, v: free_energy(rbm, v) + v @ rbm.visible_bias,
-              lambda rbm, v: -np.logaddexp(0, v @ rbm.weights.T + rbm.hidden_bias).sum(axis=1)]),
-    "01-2": (nb01.check_steps_to_mix, "01_vanilla_rbm", "steps_to_mix", steps_to_mix, (), free_energy,
-             [lambda rbm, tol=0.01: steps_to_mix(rbm, tol) + 1, lambda rbm, tol=0.01: steps_to_mix(rbm, tol) - 1,
-              lambda rbm, tol=0.01: 3, lambda rbm, tol=0.01: float(steps_to_mix(rbm, tol))]),
-    "02-1": (nb02.check_correction_pair, "02_exact_correction", "correction_pair", correction_pair, (2, 50),
-             correction_remainders,
-             [lambda p, e, w: (log_expit(p + w + e) + log_expit(p) - log_expit(p + w),  # the notes' psi0 cell
-                               log_expit(p + w + e) + log_expit(p) - log_expit(p + e)),
-              lambda p, e, w: (corrections.linear(p, e, w), corrections.linear(p, w, e))]),
-    "02-2": (nb02.check_correction_remainders, "02_exact_correction", "correction_remainders", correction_remainders,
-             (32, 3), correction_pair,
-             [lambda m, a, b: np.array([m.psi(a, b, v)[0] for v in exact.binary_states(m.n_visible)]),
-              lambda m, a, b: np.tile(correction_remainders(m, a, b).max(axis=0) * 0 + 1e-13, (32, 1))]),
-    "03-1": (nb03.check_linear_at_midpoint, "03_approximations", "linear_at_midpoint", linear_at_midpoint, (40,),
-             best_constant_gain,
-             [lambda p, e, w: corrections.linear(p, e, w), lambda p, e, w: corrections.sigmoid(p, e, w),
-              lambda p, e, w: corrections.exact(p, e, w)]),
-    "03-2": (nb03.check_best_gain, "03_approximations", "best_constant_gain", best_constant_gain, (), linear_at_midpoint,
-             [lambda w=10.0: float(corrections.gain(w)), lambda w=10.0: 1.0, lambda w=10.0: 0.2, lambda w=10.0: 0.7,
-              lambda w=10.0: -1.0]),
-    "04-1": (nb04.check_biggest_drop, "04_explaining_away", "biggest_drop", biggest_drop, (), parallel_bias_by_pattern,
-             [lambda: name for name in toys.ALARM_PRESETS if name != "strong explaining away"]
-             + [lambda: "strong explaining away".upper()]),
-    "04-2": (nb04.check_parallel_bias, "04_explaining_away", "parallel_bias_by_pattern", parallel_bias_by_pattern,
-             (), biggest_drop,
-             [lambda: {k: 0.0 for k in parallel_bias_by_pattern()},
-              lambda: {k: v for k, v in list(parallel_bias_by_pattern().items())[:2]},
-              lambda: {k: stats.total_variation(exact.posterior(toys.xor_model(), k),
-                                                exact.sampler_stationary_distribution(toys.xor_model(), k))
-                       for k in parallel_bias_by_pattern()}]),
-}
+def placeholder(*args, **kwargs):
+    # Return the answer here.
+    ...
 
 
-def _check(checker, fn, capsys):
-    result = checker(fn)
+def forgot_return(*args, **kwargs):
+    answer = 0.5  # noqa: F841
+
+
+def raises_inside(*args, **kwargs):
+    return {}["a key the student mistyped"]
+
+
+def trivial_answers(shape: tuple[int, ...]) -> dict[str, Any]:
+    """What is passed to the checker (mostly functions), for answers every checker refuses.
+
+    ``shape`` is the shape of one right answer (``()`` for a number).
+    """
+    return {
+        "returns 0": returning(0), "returns 0.0": returning(0.0), "returns zeros": returning(np.zeros(shape)),
+        "returns ones": returning(np.ones(shape)),
+        "returns None": returning(None), "returns Ellipsis": returning(...), "forgot return": forgot_return,
+        "returns 10**400": returning(10 ** 400), "returns inf": returning(float("inf")),
+        "returns nan": returning(float("nan")), "returns inf array": returning(np.full(shape, np.inf)),
+        "returns nan array": returning(np.full(shape, np.nan)), "returns a string": returning("0.5"),
+        "returns True": returning(True), "returns a dict": returning({"answer": 1}),
+        "returns a huge-int list": returning([10 ** 400] * max(1, int(np.prod(shape)))),
+        "placeholder": placeholder, "raises inside": raises_inside,
+        "a float, not a function": 0.5, "None, not a function": None, "a string, not a function": "my answer",
+    }
+
+
+TRIVIAL_KINDS = sorted(trivial_answers(()))
+
+
+def _numbers(values: Iterable[Any]) -> list[float]:
+    flat = []
+    for value in values:
+        flat.extend(float(x) for x in np.ravel(np.asarray(value, dtype=np.float64)))
+    return flat
+
+
+def assert_answer_not_printed(out: str, answers: Iterable[Any] = (), texts: Iterable[str] = ()) -> None:
+    """No right-answer number (formatted with 2–4 decimals) and none of ``texts`` appears in ``out``."""
+    for value in _numbers(answers)[:200]:
+        if np.isfinite(value) and abs(value) > 1e-6:
+            for digits in (2, 3, 4):
+                assert f"{value:.{digits}f}" not in out, (value, out)
+    for text in texts:
+        assert text not in out, (text, out)
+
+
+def run_checker(check: Callable[[Any], bool], answer: Any, capsys) -> tuple[Any, str]:
+    capsys.readouterr()
+    result = check(answer)  # a checker never raises: an exception here fails the test
     return result, capsys.readouterr().out
 
 
-@pytest.mark.parametrize("key", sorted(EXERCISES))
-def test_right_answer_passes(key, capsys):
-    checker, solution = EXERCISES[key][0], EXERCISES[key][3]
-    result, out = _check(checker, solution, capsys)
-    assert result is True, out
-    assert out.startswith("Correct"), out
-
-
-def _trivial_answers(key):
-    checker, _, _, solution, shape, neighbour, _ = EXERCISES[key]
-    answers = {"0": _answer(0), "0.0": _answer(0.0), "zeros": _answer(np.zeros(shape)), "None": _answer(None),
-               "Ellipsis": _answer(...), "neighbour": neighbour}
-    return answers
-
-
-@pytest.mark.parametrize("key", sorted(EXERCISES))
-@pytest.mark.parametrize("trivial", ["0", "0.0", "zeros", "None", "Ellipsis", "neighbour"])
-def test_trivial_answer_fails(key, trivial, capsys):
-    checker = EXERCISES[key][0]
-    fn = _trivial_answers(key)[trivial]
-    if trivial == "neighbour":  # the neighbouring exercise's *answer*, returned from a function of this signature
-        neighbour = fn
-        sample = {"00-1": ("strong explaining away",), "00-2": ("strong explaining away",),
-                  "01-1": (nb01.checked_rbms()[0], 0.01), "01-2": (nb01.checked_rbms()[0], exact.binary_states(4)),
-                  "02-1": nb02.notebook_model(0), "02-2": (*np.random.default_rng(0).uniform(-3, 3, (3, 50)),),
-                  "03-1": (10.0,), "03-2": (*np.random.default_rng(0).uniform(-3, 3, (3, 40)),),
-                  "04-1": (), "04-2": ()}[key]
-        fn = _answer(neighbour(*sample))
-    result, out = _check(checker, fn, capsys)
+def assert_refused(check, answer, capsys, answers: Iterable[Any] = (), texts: Iterable[str] = ()) -> str:
+    """The checker returns False, says "Not yet"/"Not attempted", and does not print the answer."""
+    result, out = run_checker(check, answer, capsys)
     assert result is False, out
     assert out.startswith(("Not yet", "Not attempted")), out
-    _assert_answer_not_printed(key, out)
+    assert "Correct" not in out, out
+    assert_answer_not_printed(out, answers, texts)
+    return out
 
 
-@pytest.mark.parametrize("key", sorted(EXERCISES))
-def test_near_misses_fail(key, capsys):
-    checker, near_misses = EXERCISES[key][0], EXERCISES[key][6]
-    assert near_misses
-    for k, fn in enumerate(near_misses):
-        result, out = _check(checker, fn, capsys)
-        assert result is False, (k, out)
-        _assert_answer_not_printed(key, out)
+def assert_accepted(check, answer, capsys) -> str:
+    result, out = run_checker(check, answer, capsys)
+    assert result is True, out
+    assert out.startswith("Correct"), out
+    return out
 
 
-def _assert_answer_not_printed(key, out):
-    """The feedback to a wrong answer never contains the right answer."""
-    solution = EXERCISES[key][3]
-    if key == "04-1":
-        assert biggest_drop() not in out
-        return
-    if key == "04-2":
-        values = list(parallel_bias_by_pattern().values())
-    elif key in ("00-1", "00-2"):
-        values = [x for p in toys.ALARM_PRESETS for x in np.ravel(solution(p))]
-    elif key == "01-2":
-        return  # a step count is a small integer that hints legitimately mention (e.g. "at least 1")
-    elif key == "03-2":
-        values = [best_constant_gain(10.0), best_constant_gain(5.0)]
-    else:
-        return  # array answers: no hint prints arrays (checked by the shape of the messages below)
-    for value in values:
-        if abs(value) > 1e-6:
-            for digits in (2, 3, 4):
-                assert f"{value:.{digits}f}" not in out, (value, out)
+def assert_trivial_refused(check, kind: str, shape, capsys, answers=(), texts=()) -> None:
+    """One of :func:`trivial_answers` is refused with the right kind of message."""
+    out = assert_refused(check, trivial_answers(shape)[kind], capsys, answers, texts)
+    if kind == "raises inside":
+        assert "your code's error" in out and "KeyError" in out and "mistyped" in out, out
+    if kind in ("returns None", "forgot return"):
+        assert "did you forget `return`" in out, out
+    if kind in ("placeholder", "None, not a function", "returns Ellipsis"):
+        assert out.startswith("Not attempted"), out
+    if kind.endswith("not a function") and kind != "None, not a function":
+        assert "expects" in out, out
 
 
-def _notebook_cells(notebook):
-    nb = json.loads((ROOT / "notebooks" / f"{notebook}.ipynb").read_text())
-    return nb["cells"]
+# ------------------------------------------------------------------ the notebooks' exercise cells (00–02)
+EXERCISE_FUNCTIONS = {
+    "00_start_here": {"burglar_probabilities": ("nb00", "check_burglar_probabilities"),
+                      "posterior_covariance": ("nb00", "check_posterior_covariance")},
+    "01_vanilla_rbm": {"free_energy": ("nb01", "check_free_energy"), "steps_to_mix": ("nb01", "check_steps_to_mix")},
+    "02_exact_correction": {"correction_pair": ("nb02", "check_correction_pair"),
+                            "log_odds_every_v": ("nb02", "check_log_odds_every_v")},
+}
+CASES = [(notebook, name) for notebook, names in EXERCISE_FUNCTIONS.items() for name in names]
 
 
-@pytest.mark.parametrize("key", sorted(EXERCISES))
-def test_notebook_placeholder_fails(key, capsys):
-    """The exercise cell exactly as committed (the student's starting point) does not pass its checker."""
-    checker, notebook, name = EXERCISES[key][:3]
-    cells = [c for c in _notebook_cells(notebook) if "exercise" in c["metadata"].get("tags", [])]
+def _notebook_cells(notebook: str) -> list[dict]:
+    return json.loads((ROOT / "notebooks" / f"{notebook}.ipynb").read_text())["cells"]
+
+
+def _tagged(cells: list[dict], tag: str) -> list[dict]:
+    return [c for c in cells if tag in c["metadata"].get("tags", [])]
+
+
+@pytest.mark.parametrize("notebook, name", CASES)
+def test_notebook_placeholder_is_not_attempted(notebook, name, capsys):
+    """The exercise cell exactly as committed (the student's starting point) is "not attempted"."""
+    module, check = EXERCISE_FUNCTIONS[notebook][name]
     namespace = {"np": np}
-    for cell in cells:
+    for cell in _tagged(_notebook_cells(notebook), "exercise"):
         exec(compile("".join(cell["source"]), f"{notebook}:{cell['id']}", "exec"), namespace)
     assert name in namespace, f"{notebook} has no exercise cell defining {name}"
-    result, out = _check(checker, namespace[name], capsys)
+    checker = getattr(importlib.import_module(f"orbm_explore.exercises.{module}"), check)
+    result, out = run_checker(checker, namespace[name], capsys)
     assert result is False and out.startswith("Not attempted"), out
 
 
-@pytest.mark.parametrize("notebook", sorted({v[1] for v in EXERCISES.values()}))
-def test_checkers_live_outside_the_cells_students_edit(notebook):
-    """Exercise cells define functions only; checks run in their own cells; solutions are collapsed and assert."""
+@pytest.mark.parametrize("notebook", sorted(EXERCISE_FUNCTIONS))
+def test_each_exercise_is_statement_exercise_check_solution(notebook):
+    """Statement (with **k.** and a tolerance), exercise, check, collapsed solution, in that order."""
     cells = _notebook_cells(notebook)
-    exercises = [c for c in cells if "exercise" in c["metadata"].get("tags", [])]
-    solutions = [c for c in cells if "solution" in c["metadata"].get("tags", [])]
-    checks = [c for c in cells if "check" in c["metadata"].get("tags", [])]
-    assert exercises and len(solutions) == len(exercises) == len(checks)
-    for cell in exercises:
-        source = "".join(cell["source"])
-        assert "check" not in source and "assert" not in source, source
-    for cell in checks:
-        assert "from orbm_explore.exercises import" in "".join(cell["source"])
-    for cell in solutions:
-        source = "".join(cell["source"])
-        assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, cell["id"]
-        assert "assert nb0" in source, f"solution {cell['id']} does not assert its checker passes"
+    starts = [k for k, c in enumerate(cells) if "exercise" in c["metadata"].get("tags", [])]
+    assert len(starts) == len(EXERCISE_FUNCTIONS[notebook]) == 2
+    for number, k in enumerate(starts, start=1):
+        statement, exercise, check, solution = cells[k - 1: k + 3]
+        text = "".join(statement["source"])
+        assert statement["cell_type"] == "markdown" and f"**{number}.**" in text, text
+        assert re.search(r"within|exact|tolerance", text, re.I), f"{notebook} ex. {number} states no tolerance"
+        source = "".join(exercise["source"])
+        assert "check" not in source and "assert" not in source and "..." in source, source
+        assert "check" in check["metadata"]["tags"]
+        assert "from orbm_explore.exercises import" in "".join(check["source"])
+        assert "solution" in solution["metadata"]["tags"]
+        assert solution["metadata"].get("jupyter", {}).get("source_hidden") is True, solution["id"]
+        assert "assert nb0" in "".join(solution["source"]), f"solution {solution['id']} does not assert its check"
 
 
-@pytest.mark.parametrize("notebook", sorted({v[1] for v in EXERCISES.values()}))
+@pytest.mark.parametrize("notebook", sorted(EXERCISE_FUNCTIONS))
 def test_every_why_has_an_answer_in_a_solution(notebook):
     """Each exercise that asks "why" has a solution containing a written answer ("# Why:")."""
     cells = _notebook_cells(notebook)
@@ -252,3 +204,9 @@ def test_every_why_has_an_answer_in_a_solution(notebook):
             assert "# Why:" in "".join(following[0]["source"]), f"{notebook}: solution after cell {k} answers no why"
             asked += 1
     assert asked >= 1, f"{notebook}: no exercise asks why"
+
+
+@pytest.mark.parametrize("module", ["nb00", "nb01", "nb02"])
+def test_spoilers_are_listed(module):
+    spoilers = importlib.import_module(f"orbm_explore.exercises.{module}").SPOILERS
+    assert isinstance(spoilers, tuple) and spoilers and all(isinstance(s, str) and s for s in spoilers)

@@ -2,6 +2,6 @@
 
 import sys
 
-from ..derivations_report import main
+from .report import main
 
-sys.exit(main(sys.argv[1:]))
+sys.exit(main(sys.argv[1:], prog="python -m orbm_explore.derivations"))

@@ -8,18 +8,18 @@ sentences) that have no formula to check, and earlier errata of ours that were w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import sympy as sp
 
-from .claims import N_HIDDEN, N_VISIBLE, SWITCH_POINTS, _binary, _states, check_marginal_log_p_star_h, \
-    check_psi_every_unit
-from .engine import FAILS, NUMERIC, Claim, Comparison, compare, compare_all, make_claim, symbolic
-from .formulas import NOTES, W, eps, log_sigmoid, phi, phi_a0, rbm_symbols, sigmoid
+from .claims import N_HIDDEN, N_VISIBLE, SWITCH_POINTS, _binary, _states, check_closing_expressions
+from .engine import FAILS, NUMERIC, RAN_OUT, Claim, Comparison, compare, compare_all, limited, make_claim, symbolic, \
+    undecided
+from .formulas import NOTES, W, eps, log_sigmoid, phi_a0, rbm_symbols, sigmoid
 
-__all__ = ["Erratum", "ERRATA", "REMARKS", "notes_code_cells", "ERRATA_CHECKS"]
+__all__ = ["Erratum", "ReadingNote", "ERRATA", "READING_NOTES", "REMARKS", "notes_code_cells", "ERRATA_CHECKS"]
 
 
 # ------------------------------------------------------------- the notes' code
@@ -38,34 +38,114 @@ def notes_code_cells() -> dict[str, Callable]:
     def in5_truth(p0, e, w):
         return sp.log(sigmoid(p0) / sigmoid(p0 + w)) - sp.log(sigmoid(p0 + e) / sigmoid(p0 + w + e))
 
-    return {"calc_psi_correction(h=0)": calc_psi_correction(0),
+    def in5_approx(p0, e, w):
+        alpha = NOTES.gain(w)
+        return -w * (sigmoid(-alpha * (p0 + w / 2)) - sigmoid(-alpha * (p0 + e + w / 2)))
+
+    def calc_approx_psi_correction(h):  # In[3]: transcribed on its own (its text is In[2]'s)
+        def cell(p0, e, w):
+            phi_ = p0 + h * w
+            return log_sigmoid(phi_ + w + e - h * w) + log_sigmoid(phi_ - h * w) - log_sigmoid(phi_)
+        return cell
+
+    return {"In[3] calc_APPROX_psi_correction(h=0)": calc_approx_psi_correction(0),
+            "calc_psi_correction(h=0)": calc_psi_correction(0),
             "calc_psi_correction(h=1)": calc_psi_correction(1),
             "calc_psi0_correction": calc_psi0_correction,
-            "In[5] truth": in5_truth}
+            "In[5] truth": in5_truth,
+            "In[5] approx": in5_approx}
+
+
+def _missing_term(p0, e, w):
+    return -log_sigmoid(p0 + e)
 
 
 def check_notes_code_cells() -> list[Claim]:
-    """Which of the notes' code cells compute the exact correction (§1.1 In[2] and §2.3 In[5])."""
-    claims = []
-    for name, cell in notes_code_cells().items():
-        claims.append(make_claim(f"notes code: {name}", "§1.1 In[2]" if "calc" in name else "§2.3 In[5]",
-                                 rf"\texttt{{{name.replace('_', chr(92) + '_')}}} = C",
-                                 compare(cell(phi_a0, eps, W), NOTES.exact(phi_a0, eps, W), specials=SWITCH_POINTS),
-                                 role="notes", steps=(f"simplify({name} - C) == 0 ?",)))
-    return claims
+    """The §1.1 In[2] cells against C (two errata, one duplicate merged) and §2.3 In[5]'s ``truth`` (it is C)."""
+    cells = notes_code_cells()
+    c = NOTES.exact(phi_a0, eps, W)
+    at = dict(specials=SWITCH_POINTS)
+    return [
+        make_claim("notes code: calc_psi0_correction (= calc_psi_correction at h=1) is C", "§1.1 In[2]",
+                   r"\texttt{calc\_psi0\_correction} = C", compare(cells["calc_psi0_correction"](phi_a0, eps, W), c, **at),
+                   role="notes", steps=("simplify(calc_psi0_correction(φ0, ε, W) - C) == 0 ?",
+                                        "the difference is log σ(φ0+ε): the term -log σ(φ0+ε) is missing")),
+        make_claim("notes code: calc_psi_correction(h=0) with the missing term is C", "§1.1 In[2]",
+                   r"\texttt{calc\_psi\_correction}(\phi, \epsilon, W, 0) - \log\sigma(\phi+\epsilon) = C",
+                   compare(cells["calc_psi_correction(h=0)"](phi_a0, eps, W) + _missing_term(phi_a0, eps, W), c, **at),
+                   role="notes", steps=("cell = calc_psi_correction(φ0 + h W, ε, W, h) at h = 0, plus -log σ(φ0+ε)",
+                                        "simplify(cell - C) == 0 ?   # no: its last term -log σ(phi) should be "
+                                        "-log σ(phi + w - h w)")),
+        make_claim("notes code: calc_psi_correction with -log σ(phi+w-h*w) and the missing term is C (h = 0, 1)",
+                   "§1.1 In[2]", r"\log\sigma(\phi{+}W{+}\epsilon{-}hW) + \log\sigma(\phi{-}hW) - "
+                   r"\log\sigma(\phi{+}W{-}hW) - \log\sigma(\phi{-}hW{+}\epsilon) = C,\ \phi = \phi^{A0} + hW",
+                   compare_all([(log_sigmoid(phi_a0 + h * W + W + eps - h * W) + log_sigmoid(phi_a0 + h * W - h * W)
+                                 - log_sigmoid(phi_a0 + h * W + W - h * W) - log_sigmoid(phi_a0 + h * W - h * W + eps),
+                                 c) for h in (0, 1)], names=["h=0", "h=1"], **at),
+                   role="correction", steps=("fixed = log σ(φ+W+ε-hW) + log σ(φ-hW) - log σ(φ+W-hW) - log σ(φ-hW+ε)",
+                                             "simplify(fixed - C) == 0  for h = 0 and h = 1")),
+        make_claim("notes code: calc_psi_correction(h=1) is calc_psi0_correction (one erratum, not two)", "§1.1 In[2]",
+                   r"\texttt{calc\_psi\_correction}(\phi^{A0}{+}W, \epsilon, W, 1) = \texttt{calc\_psi0\_correction}"
+                   r"(\phi^{A0}, \epsilon, W)",
+                   compare(cells["calc_psi_correction(h=1)"](phi_a0, eps, W), cells["calc_psi0_correction"](phi_a0, eps, W)),
+                   role="reading", steps=("expand(calc_psi_correction(φ0 + W, ε, W, 1) - calc_psi0_correction(φ0, ε, W))"
+                                          " == 0",)),
+        make_claim("notes code: In[5] truth is C", "§2.3 In[5]", r"\texttt{truth} = C",
+                   compare(cells["In[5] truth"](phi_a0, eps, W), c, **at), role="notes",
+                   steps=("simplify(truth - C) == 0",)),
+    ]
 
 
-def check_in3_approximation() -> Claim:
-    """§1.1 In[3]: ``calc_APPROX_psi_correction`` should be the §2.1 approximation; it is In[2]'s cell verbatim."""
-    h = 0
-    cell = notes_code_cells()["calc_psi_correction(h=0)"]  # In[3]'s body is the same text
-    return make_claim("notes code: In[3] calc_APPROX_psi_correction is the §2.1 approximation", "§1.1 In[3]",
-                      r"\texttt{calc\_APPROX\_psi\_correction} = W\big[\sigma(\alpha(\phi^{A0}+W/2)) - "
-                      r"\sigma(\alpha(\phi^{A0}+W/2+\epsilon))\big]",
-                      compare(cell(phi_a0 - h * W, eps, W), NOTES.sigmoid(phi_a0, eps, W, NOTES.gain(W)),
-                              specials=SWITCH_POINTS), role="notes",
-                      steps=("In[3]'s body == In[2]'s calc_psi_correction body (verbatim copy)",
-                             "compare(cell, W*(σ(α(φ0+W/2)) - σ(α(φ0+W/2+ε))))"))
+def check_in3_approximation() -> list[Claim]:
+    """§1.1 In[3]: ``calc_APPROX_psi_correction`` is none of the notes' approximations; its body is In[2]'s."""
+    cells = notes_code_cells()
+    in3 = cells["In[3] calc_APPROX_psi_correction(h=0)"](phi_a0, eps, W)
+    alpha = NOTES.gain(W)
+    approximations = {"§2 linear": NOTES.linear(phi_a0, eps, W),
+                      "§2.1 C̃ with gain": NOTES.sigmoid(phi_a0, eps, W, alpha),
+                      "§2.1 C̃ as displayed (gain 1)": NOTES.sigmoid(phi_a0, eps, W, 1),
+                      "§2.3 local form (h = 0)": NOTES.local(phi_a0, 0, eps, W, alpha)}
+    results = {name: compare(in3, expr, specials=SWITCH_POINTS, prove=False) for name, expr in approximations.items()}
+    matched = [name for name, r in results.items() if r.verdict != FAILS]
+    if matched:
+        comparison = Comparison(NUMERIC, None, f"In[3] agrees with {matched[0]} on the numbers")
+    else:
+        comparison = Comparison(FAILS, None, "counterexample to each: " + "; ".join(
+            f"{name}: {r.evidence.counterexample}" for name, r in results.items()))
+    return [
+        make_claim("notes code: In[3] calc_APPROX_psi_correction is one of the notes' approximations", "§1.1 In[3]",
+                   r"\texttt{calc\_APPROX\_psi\_correction} \in \{C^{lin}, \tilde C_\alpha, \tilde C_1, "
+                   r"C^{local}\}", comparison, role="notes",
+                   steps=("compare(In[3](φ0, ε, W, 0), approximation) for each of the four: all fail",)),
+        make_claim("notes code: In[3]'s body is In[2]'s calc_psi_correction", "§1.1 In[3]",
+                   r"\texttt{calc\_APPROX\_psi\_correction} \equiv \texttt{calc\_psi\_correction}",
+                   compare(in3, cells["calc_psi_correction(h=0)"](phi_a0, eps, W)),
+                   role="reading", steps=("the two bodies are the same text: the difference is 0",)),
+    ]
+
+
+def check_in5_approx() -> Claim:
+    """§2.3 In[5]: ``approx = -W*(σ(-α(φ+W/2)) - σ(-α(φ+ε+W/2)))`` is the §2.1 C̃ with gain α."""
+    return make_claim("notes code: In[5] approx is C̃ (with gain α)", "§2.3 In[5]", r"\texttt{approx} = \tilde C_\alpha",
+                      compare(notes_code_cells()["In[5] approx"](phi_a0, eps, W),
+                              NOTES.sigmoid(phi_a0, eps, W, NOTES.gain(W)), specials=SWITCH_POINTS),
+                      role="correction", steps=("σ(-x) = 1 - σ(x):  simplify(approx - C̃) == 0",))
+
+
+def check_in4_alpha() -> Claim:
+    """§2.1 In[4]: with W = -10 the notebook prints α = 0.394645719261 (12 digits)."""
+    value = limited(lambda: sp.N(NOTES.gain(sp.Integer(-10)), 30), RAN_OUT)
+    if value is RAN_OUT:
+        return make_claim("In[4] prints α = 0.394645719261 for W = -10", "§2.1 In[4]", "", undecided("SymPy ran out"),
+                          role="notes")
+    printed = sp.Rational("0.394645719261")
+    close = abs(value - printed) <= sp.Rational(5, 10 ** 13)
+    return make_claim("In[4] prints α = 0.394645719261 for W = -10", "§2.1 In[4]",
+                      r"\alpha(-10) = \frac{4}{-10}\big(2\sigma(-5) - 1\big) = 0.394645719261\ldots",
+                      symbolic(bool(close), f"SymPy evaluates α(-10) = {sp.N(value, 20)} to 30 digits; the printed "
+                                            "12 digits are its rounding" if close else
+                               f"SymPy evaluates α(-10) = {sp.N(value, 20)}, not the printed 0.394645719261"),
+                      role="notes", steps=("N(4*(2*σ(-5) - 1)/(-10), 30) rounds to 0.394645719261",))
 
 
 # ----------------------------------------------------------- §0.2 and §1: σ(ψ)
@@ -97,16 +177,6 @@ def check_conditional_is_sigmoid(notes_version: bool = False) -> Claim:
                              "simplify(exp(J_1)/(exp(J_1) + exp(J_0)) - σ(W_j0 + Σ_i W_ji v_i)) == 0"))
 
 
-# --------------------------------------------------------------------- §1.1 h_i
-def check_h_i() -> Claim:
-    """§1.1 "the two cases h_i = 0, 1": the correction with the state of hidden unit i (not j) removed from φ^A_i.
-
-    Checked on a model with 4 hidden units per cause (cause A's units), so that h_i exists for every visible i.
-    """
-    return check_psi_every_unit(state=lambda j, i, hidden: hidden[i], n_hidden=N_VISIBLE, causes="A",
-                                name="Gibbs log-odds with h_i in place of h_j", role="notes")
-
-
 # --------------------------------------------------------------- §2.1 wording
 def check_two_terms(notes_version: bool) -> Claim:
     """§2.1 "the sum of two terms of form log(σ(φ)/σ(φ+W))": with g(x) = log(σ(x)/σ(x+W)),
@@ -121,7 +191,7 @@ def check_two_terms(notes_version: bool) -> Claim:
                       else "C is log(σ(φ)/σ(φ+W)) minus the same at φ+ε", "§2.1",
                       statement + r",\quad g(x) = \log\frac{\sigma(x)}{\sigma(x+W)}",
                       compare(NOTES.exact(phi_a0, eps, W), claimed, specials=SWITCH_POINTS),
-                      role="notes" if notes_version else "correction",
+                      role="notes" if notes_version else "reading",
                       steps=(f"simplify(C - (g(φ0) {'+' if notes_version else '-'} g(φ0 + ε))) == 0 ?",))
 
 
@@ -144,20 +214,9 @@ def check_psi_sigmoid(notes_version: bool) -> Claim:
                       + r"\sum_i W_{ji}\big(v_i - \sigma^{AB}_i + \sigma^A_i\big)",
                       compare(derived, claimed, binary=set(rbm.v), n_random=60,
                               specials={s: [sp.Rational(1, 1000)] for s in w}),
-                      role="notes" if notes_version else "correction",
+                      role="notes" if notes_version else "reading",
                       steps=("derived = log_joint.subs(h_j, 1) - log_joint.subs(h_j, 0) + Σ_i C̃(φ0_i, ε_i, W_ji)",
                              "simplify(derived - claimed) == 0 ?"))
-
-
-def check_gainless_slope() -> Claim:
-    """§2.1: the displayed C̃ has no gain; its first term's slope at the switching point then does not match."""
-    true_slope = sp.diff(log_sigmoid(phi) - log_sigmoid(phi + W), phi).subs(phi, -W / 2)
-    shown = sp.diff(-W * sigmoid(-(phi + W / 2)), phi).subs(phi, -W / 2)
-    return make_claim("§2.1 C̃ as displayed (gain 1) matches the slope at the switch", "§2.1",
-                      r"\frac{d}{d\phi}\big[-W\sigma(-(\phi+W/2))\big]_{-W/2} = "
-                      r"\frac{d}{d\phi}\log\frac{\sigma(\phi)}{\sigma(\phi+W)}\Big|_{-W/2}",
-                      compare(shown, true_slope), role="notes",
-                      steps=("compare(diff(-W σ(-(φ+W/2)), φ) at -W/2, 2σ(W/2) - 1)",))
 
 
 # ------------------------------------------------------------- §2.3 In[5] range
@@ -188,43 +247,10 @@ def check_in5_range(notes_version: bool) -> Claim:
     return make_claim("In[5] in document order shows both switch points" if notes_version
                       else "In[5] with In[4]'s φ shows both switch points", "§2.3 In[5]",
                       r"-W/2 \text{ and } -\epsilon - W/2 \in [\min\phi, \max\phi]",
-                      symbolic(inside, f"cells {' → '.join(order)} run: {where}"),
-                      role="notes" if notes_version else "correction",
+                      Comparison(NUMERIC if inside else FAILS, None, f"cells {' → '.join(order)} run: {where}"),
+                      role="notes" if notes_version else "reading",
                       steps=("exec In[4], In[12], In[5] in document order" if notes_version
                              else "exec In[4], In[5]", "assert phi.min() <= -W/2, -eps - W/2 <= phi.max()"))
-
-
-# ------------------------------------------------------------------- §3 joint
-def check_section3_marginal() -> Claim:
-    """§3: "log P*(h^A) = Σ_i log(1 + e^{φ^A_i})" without the hidden-bias term Σ_j W_j0 h_j."""
-    without_bias = replace(NOTES, marginal=lambda x, n, c: NOTES.marginal(x, n, 0))
-    claim = check_marginal_log_p_star_h(without_bias, sizes=(1, 2))
-    return replace(claim, name="§3 log P*(h^A) without Σ_j W_j0 h_j", section="§3",
-                   statement=r"\log P^*(h^A) = \sum_i \log(1 + e^{\phi^A_i})", role="notes")
-
-
-# ------------------------------------------------------ §3.1.1 "below" (above)
-NOTES_OUTLINE = ("0.1 The vanilla RBM", "0.2 Gibbs in vanilla RBM", "1 a model of two causes",
-                 "1.1 What does the correction to standard RBM ψ look like?",
-                 "2 Approximations (trying to find a simple one)", "2.1 A better approximation",
-                 "2.2 ELEPHANT IN THE ROOM", "2.3 this looks like a pig, but perhaps can be found locally...",
-                 "3 The learning algorithm", "3.1.1 WAKE PHASE", "3.1.2 SLEEP PHASE",
-                 "3.1.3 notice the free phase is free")
-"""The notes' headings in document order (transcribed)."""
-
-
-def check_approximation_position(notes_version: bool) -> Claim:
-    """§3.1.1 "the resemblance between this and the approximation, below": the approximations are §2–§2.3,
-    above §3.1.1 in the notes (checked against the transcribed outline)."""
-    position = {title.split()[0]: k for k, title in enumerate(NOTES_OUTLINE)}
-    below = all(position[s] > position["3.1.1"] for s in ("2", "2.1", "2.3"))
-    holds = below if notes_version else not below
-    return make_claim("the approximation is below §3.1.1" if notes_version else "the approximation is above §3.1.1",
-                      "§3.1.1", r"\S 2\text{–}\S 2.3 " + (r"\text{ after }" if notes_version else r"\text{ before }")
-                      + r"\S 3.1.1", symbolic(holds, f"outline order: §2 is heading {position['2'] + 1}, §3.1.1 is "
-                                                     f"heading {position['3.1.1'] + 1} of {len(NOTES_OUTLINE)}"),
-                      role="notes" if notes_version else "correction",
-                      steps=("NOTES_OUTLINE.index('2 …') < NOTES_OUTLINE.index('3.1.1 …')",))
 
 
 def check_wake_resembles_linear() -> Claim:
@@ -240,7 +266,7 @@ def check_wake_resembles_linear() -> Claim:
     return make_claim("wake rule's activity is the §2 linear approximation's", "§3.1.1, §2",
                       r"\sum_i W_{ji}\big[v_i + \sigma(\phi^A_i) - \sigma(\phi^{AB}_i)\big] = "
                       r"\sum_i W_{ji} v_i + \sum_i W_{ji}\big[\sigma(\phi^A_i) - \sigma(\phi^A_i + \epsilon_i)\big]",
-                      compare(wake, linear_psi, binary=set(v), n_random=60), role="correction",
+                      compare(wake, linear_psi, binary=set(v), n_random=60), role="reading",
                       steps=("expand(Σ W(v + σ(φ) - σ(φ+ε)) - Σ (W v + W(σ(φ) - σ(φ+ε)))) == 0",))
 
 
@@ -270,7 +296,7 @@ def check_free_psi_bar(notes_version: bool) -> Claim:
                       + r"\sum_i W_{ji}\sigma(\phi^A_i) = \mathbb{E}_{v \sim \sigma(\phi^A+\epsilon)}"
                         r"\big[\psi^{RBM}_j + \textstyle\sum_i C^{lin}_{ji}\big]",
                       compare(expectation, claimed, n_random=60, proof_hint=lambda d: d.xreplace(replacement)),
-                      role="notes" if notes_version else "correction",
+                      role="notes" if notes_version else "reading",
                       steps=("E = Σ_v Π_i σ(±(φ_i+ε_i)) · (W_j0 + Σ_i W_ji v_i + Σ_i W_ji(σ(φ_i) - σ(φ_i+ε_i)))",
                              "σ(-x_i) -> 1 - s_i,  σ(x_i) -> s_i      # σ(-x) = 1 - σ(x); then s_i free",
                              "expand(E - (W_j0 + Σ_i W_ji σ(φ_i))) == 0"))
@@ -308,141 +334,155 @@ def check_log_of_sigmoid(notes_version: bool) -> Claim:
                       r"\texttt{np.log(sigmoid(x))} = \log\sigma(x)" + (r"\ \forall x" if notes_version
                                                                          else r",\ -709 < x \le 83"),
                       Comparison(NUMERIC if bad is None else FAILS, None, detail),
-                      role="notes" if notes_version else "correction",
+                      role="notes" if notes_version else "reading",
                       steps=("compare np.log(1/(1+np.exp(-x))) with mpmath -log1p(exp(-x))",))
 
 
-ERRATA_CHECKS: list[Callable[[], Claim | list[Claim]]] = [
-    check_notes_code_cells,
-    check_in3_approximation,
-    lambda: check_conditional_is_sigmoid(notes_version=True),
-    lambda: check_conditional_is_sigmoid(notes_version=False),
-    check_h_i,
-    lambda: check_two_terms(notes_version=True),
-    lambda: check_two_terms(notes_version=False),
-    lambda: check_psi_sigmoid(notes_version=True),
-    lambda: check_psi_sigmoid(notes_version=False),
-    check_gainless_slope,
-    lambda: check_in5_range(notes_version=True),
-    lambda: check_in5_range(notes_version=False),
-    check_section3_marginal,
-    lambda: check_approximation_position(notes_version=True),
-    lambda: check_approximation_position(notes_version=False),
-    check_wake_resembles_linear,
-    lambda: check_free_psi_bar(notes_version=True),
-    lambda: check_free_psi_bar(notes_version=False),
-    lambda: check_log_of_sigmoid(notes_version=True),
-    lambda: check_log_of_sigmoid(notes_version=False),
+ERRATA_CHECKS: list[tuple[str, Callable[[], Claim | list[Claim]]]] = [
+    ("notes_code_cells", check_notes_code_cells),
+    ("in3_approximation", check_in3_approximation),
+    ("in4_alpha", check_in4_alpha),
+    ("in5_approx", check_in5_approx),
+    ("section1_psi_sigma", lambda: check_conditional_is_sigmoid(notes_version=True)),
+    ("conditional_is_sigmoid", lambda: check_conditional_is_sigmoid(notes_version=False)),
+    ("two_terms", lambda: check_two_terms(notes_version=False)),
+    ("psi_sigmoid_with_bias", lambda: check_psi_sigmoid(notes_version=False)),
+    ("in5_range", lambda: check_in5_range(notes_version=False)),
+    ("wake_resembles_linear", check_wake_resembles_linear),
+    ("free_psi_bar_with_bias", lambda: check_free_psi_bar(notes_version=False)),
+    ("log_of_sigmoid", lambda: check_log_of_sigmoid(notes_version=False)),
+    ("closing_cells", check_closing_expressions),
 ]
+"""(name, check) for the rows behind the errata and the reading notes; ``verify_all(only=["errata."])`` runs them."""
 
 
 # ------------------------------------------------------------------- the list
 @dataclass(frozen=True)
 class Erratum:
-    """One erratum.
+    """One error of the notes, one row.
 
     Attributes
     ----------
     section : str
-    quote : str                   the notes' words (Markdown).
+    kind : str                    ``"substantive"`` or ``"minor"``.
+    quote : str                   the notes' exact words (a verbatim substring of the notes' text).
+    claim : str                   what those words claim.
     correction : str              the correct version (Markdown with LaTeX).
-    fails : tuple of str          names of the claims for the notes' version (each must be ✗); empty when the
-                                  notes give no formula to check (a sentence that stops).
-    holds : tuple of str          names of the claims for the corrected version (each must be ✓ or ≈).
+    fails : tuple of str          the row of the notes' claim: it must be ✗ (its detail is the counterexample).
+    holds : tuple of str          the rows of the corrected version: each must be ✓ or ≈.
     """
 
     section: str
+    kind: str
     quote: str
+    claim: str
     correction: str
     fails: tuple[str, ...]
     holds: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ReadingNote:
+    """A place where the notes read loosely, use a convention, or slip, but are not wrong: no ✗.
+
+    Attributes
+    ----------
+    section : str
+    quote : str        the notes' exact words (a verbatim substring of the notes' text).
+    text : str         how to read them, and what the rows show.
+    rows : tuple       the rows behind the note (✓ or ≈), if any.
+    """
+
+    section: str
+    quote: str
+    text: str
+    rows: tuple[str, ...] = ()
+
+
 ERRATA: tuple[Erratum, ...] = (
-    Erratum("§0.2", "“And from the $\\log P^*(h, v)$ given above, this is easily seen to be $\\psi_j$”",
-            "The sentence stops before the formula: $\\psi_j = W_{j0} + \\sum_i W_{ji} v_i$, and "
-            "$p(h_j{=}1 \\mid v) = \\sigma(\\psi_j)$.", (),
-            ("vanilla Gibbs log-odds", "Gibbs conditional is σ(ψ_j)")),
-    Erratum("§1", "“The Gibbs update step is given by $\\psi_j = \\sigma(\\phi_j)$ with $\\psi_j = \\log P$”",
+    Erratum("§1.1 In[2]", "substantive",
+            "correction = np.log(sigmoid(phi0+w+eps)) + np.log( sigmoid(phi0)) - np.log( sigmoid(phi0+w))",
+            "that `calc_psi0_correction` (and `calc_psi_correction` at h = 1, the same expression) computes the "
+            "correction C to ψ that the contour plots show.",
+            "The term $-\\log\\sigma(\\phi^{A0}+\\epsilon)$ is missing: $C = \\log\\sigma(\\phi^{A0}{+}W{+}\\epsilon) + "
+            "\\log\\sigma(\\phi^{A0}) - \\log\\sigma(\\phi^{A0}{+}W) - \\log\\sigma(\\phi^{A0}{+}\\epsilon)$, as the notes' "
+            "own In[5] `truth` computes. The wedge plots show the wrong function; notebook 02 draws the right one.",
+            ("notes code: calc_psi0_correction (= calc_psi_correction at h=1) is C",),
+            ("exact correction", "notes code: In[5] truth is C")),
+    Erratum("§1.1 In[2]", "substantive",
+            "correction = np.log(sigmoid(phi+w+eps-h*w)) + np.log( sigmoid(phi-h*w)) - np.log( sigmoid(phi))",
+            "that `calc_psi_correction(phi, eps, w, h)`, with phi “the full weighted sum into the visible node”, is "
+            "the correction for h = 0 as well as h = 1 (the first two terms remove h·w from phi).",
+            "The last term must remove it too: $-\\log\\sigma(\\phi + W - hW)$, which is $-\\log\\sigma(\\phi)$ only at "
+            "h = 1. At h = 0 the cell is wrong even with the missing $-\\log\\sigma(\\phi^{A0}+\\epsilon)$ added.",
+            ("notes code: calc_psi_correction(h=0) with the missing term is C",),
+            ("notes code: calc_psi_correction with -log σ(phi+w-h*w) and the missing term is C (h = 0, 1)",)),
+    Erratum("§1", "minor",
+            "The Gibbs update step is given by  $\\psi_j = \\sigma(\\phi_j)$  with  $\\psi_j = \\log P$",
+            "that the log-odds ψ_j equals σ of the unit's input (the sentence then breaks off).",
             "Backwards and cut off: $p(h_j{=}1 \\mid \\cdot) = \\sigma(\\psi_j)$ with $\\psi_j = "
-            "\\log P^*(\\ldots, h_j{=}1, \\ldots) - \\log P^*(\\ldots, h_j{=}0, \\ldots)$.",
+            "\\log P^*(\\ldots, h_j{=}1, \\ldots) - \\log P^*(\\ldots, h_j{=}0, \\ldots)$, as §0.2 says.",
             ("§1 as printed: ψ_j = σ(·)",), ("Gibbs conditional is σ(ψ_j)",)),
-    Erratum("§1.1 In[2]", "`np.log(sigmoid(phi+w+eps-h*w)) + np.log(sigmoid(phi-h*w)) - np.log(sigmoid(phi))` "
-            "and `calc_psi0_correction`",
-            "Both cells drop $-\\log\\sigma(\\phi^{A0}+\\epsilon)$; with $h = 0$ the first reduces to "
-            "$\\log\\sigma(\\phi+W+\\epsilon)$. The exact correction is $C = \\log\\sigma(\\phi^{A0}{+}W{+}\\epsilon) + "
-            "\\log\\sigma(\\phi^{A0}) - \\log\\sigma(\\phi^{A0}{+}W) - \\log\\sigma(\\phi^{A0}{+}\\epsilon)$, as In[5] "
-            "computes. The wedge plots show the wrong function; notebook 02 draws the right one.",
-            ("notes code: calc_psi_correction(h=0)", "notes code: calc_psi_correction(h=1)",
-             "notes code: calc_psi0_correction"), ("exact correction", "notes code: In[5] truth")),
-    Erratum("§1.1", "“We'll need two plots for the two cases $h_i = 0, 1$”",
-            "$h_j = 0, 1$: the state of the hidden unit being updated, whose weight $W_{ji}$ is removed from "
-            "$\\phi^A_i$.", ("Gibbs log-odds with h_i in place of h_j",), ("Gibbs log-odds of every hidden unit",)),
-    Erratum("§1.1 In[3]", "`def calc_APPROX_psi_correction(phi, eps, w, h): …`",
-            "A verbatim copy of `calc_psi_correction`, so the “approximate” plot repeats the (wrong) exact one. "
-            "The approximation it should plot is $W[\\sigma(\\alpha(\\phi^{A0}+W/2)) - "
-            "\\sigma(\\alpha(\\phi^{A0}+W/2+\\epsilon))]$, which §2.3's local form equals.",
-            ("notes code: In[3] calc_APPROX_psi_correction is the §2.1 approximation",),
-            ("local form equals the sigmoid approximation",)),
-    Erratum("§2.1", "“The true correction is composed of the sum of two terms of form "
-            "$\\log(\\sigma(\\phi)/\\sigma(\\phi + W))$”",
-            "The second term is the reciprocal form, shifted by $\\epsilon$: with $g(x) = \\log(\\sigma(x)/"
-            "\\sigma(x+W))$, $C = g(\\phi^{A0}) - g(\\phi^{A0}+\\epsilon)$, as the next sentence's "
-            "$\\log(\\sigma(\\phi+\\epsilon+W)/\\sigma(\\phi+\\epsilon))$ says.",
-            ("C is two terms of form log(σ(φ)/σ(φ+W))",), ("C is log(σ(φ)/σ(φ+W)) minus the same at φ+ε",)),
-    Erratum("§2.1", "“$\\tilde C = W[\\sigma(\\phi^{A0} + W/2) - \\sigma(\\phi^{A0} + W/2 + \\phi^B)]$”",
-            "The displayed formula has no gain, so its slope at the switching point is wrong; the text's "
-            "$\\alpha = (4/W)(2\\sigma(W/2) - 1) = 4\\tanh(W/4)/W$ fixes it: $\\tilde C = W[\\sigma(\\alpha(\\phi^{A0} "
-            "+ W/2)) - \\sigma(\\alpha(\\phi^{A0} + W/2 + \\phi^B))]$, with $\\alpha \\to 1$ as $W \\to 0$ where the "
-            "printed $\\alpha$ reads 0/0.",
-            ("§2.1 C̃ as displayed (gain 1) matches the slope at the switch",), ("slope-matching gain",)),
-    Erratum("§2.1", "“$\\psi_j = \\sum_i W_{ji}(v_i - \\sigma_i^{AB} + \\sigma_i^A)$”",
-            "The hidden bias is missing: $\\psi_j = W_{j0} + \\sum_i W_{ji}(v_i - \\sigma_i^{AB} + \\sigma_i^A)$.",
-            ("§2.1 ψ_j without W_j0",), ("§2.1 ψ_j with W_j0",)),
-    Erratum("§2.2", "“in order to update $h_j^A$, we need to find the input to each visible unit *in the case that* "
-            "$h_j^A = 0$. That really sucks.”",
-            "Not a problem: $\\phi^{A0}_i = \\phi^A_i - h_j W_{ji}$ is local to the unit, for the exact correction "
-            "as well as for §2.3's approximation.", (), ("Gibbs log-odds of every hidden unit",)),
-    Erratum("§2.3 In[5]", "`phi = np.linspace(-3, 3, 1001)` (In[12]), then In[5] with `W = -10.0`, `eps = 10.0`",
-            "Run in document order, In[5] uses In[12]'s $\\phi \\in [-3, 3]$, so both switch points, "
-            "$-W/2 = 5$ and $-\\epsilon - W/2 = -5$, fall outside the plot. In[4]'s $\\phi \\in [-30, 30]$ shows them.",
-            ("In[5] in document order shows both switch points",), ("In[5] with In[4]'s φ shows both switch points",)),
-    Erratum("§3", "“$\\log P^*(h^A) = \\sum_i \\log(1 + e^{\\phi_i^A})$”, “$\\phi_i^A = \\sum_j h_j^A W_{ji}$”",
-            "The hidden-bias term is missing: $\\log P^*(h^A) = \\sum_j W^A_{j0} h^A_j + \\sum_i \\log(1 + "
-            "e^{\\phi^A_i})$, and $\\phi^A_i$ includes A's visible bias $W^A_{0i}$ (which §1 says to keep). The third "
-            "term is the normalised $\\log P(v \\mid h^A, h^B)$. With these, the wake rule is the exact gradient and "
-            "the bias rules follow.",
-            ("§3 log P*(h^A) without Σ_j W_j0 h_j",), ("marginal log P*(h)", "wake-phase rule is the gradient of the log joint")),
-    Erratum("§3.1.1", "“Q: What do we make of the resemblance between this and the approximation, below?”",
-            "Above (§2). And the resemblance is exact: $\\sum_i W_{ji}[v_i + \\sigma(\\phi^A_i) - \\sigma(\\phi^{AB}_i)]$ "
-            "is $\\psi_j - W_{j0}$ with §2's linear correction at the actual input.",
-            ("the approximation is below §3.1.1",),
-            ("the approximation is above §3.1.1", "wake rule's activity is the §2 linear approximation's")),
-    Erratum("§3.1.3", "“In the FREE PHASE the expected $\\psi$ is simply: $\\bar\\psi_j = \\sum_i W_{ji} \\sigma_\\phi$”",
-            "It is the average, over $v_i \\sim \\sigma(\\phi^A_i + \\epsilon_i)$, of the vanilla $\\psi_j$ plus §2's "
-            "linear correction, and equals $W_{j0} + \\sum_i W_{ji}\\sigma(\\phi^A_i)$: the hidden bias is missing. "
-            "It averages an approximation, as the notes suspect (“although this is just an approximation, isn't "
-            "it?”); their conclusion is exact: with $v$ summed out of the joint the two RBMs are independent.",
-            ("§3.1.3 ψ̄ = Σ W σ(φ)",),
-            ("§3.1.3 ψ̄ = W_j0 + Σ W σ(φ)", "free phase: the two RBMs are independent")),
-    Erratum("code cells", "`np.log(sigmoid(x))` throughout",
-            "Returns $-\\infty$ once $e^{-x}$ overflows ($x \\lesssim -745$). It is accurate for $-709 < x < 0$ "
-            "(relative) and to $10^{-16}$ absolute for $x \\ge 0$ (only relative precision of tiny values is lost), "
-            "so nothing in the notes' results, with $|x| \\le 83$, depends on it. The library uses a stable "
-            "log-sigmoid anyway.",
-            ("np.log(sigmoid(x)) is accurate for every float64",), ("np.log(sigmoid(x)) is accurate on the notes' ranges",)),
+    Erratum("§1.1 In[3]", "minor",
+            "def calc_APPROX_psi_correction(phi, eps, w, h):",
+            "that In[3] plots an approximation of the correction (its name, and the plot it draws beside the "
+            "exact one).",
+            "Its body is In[2]'s `calc_psi_correction` verbatim, so the “approximate” plot repeats In[2]'s. None of the "
+            "notes' approximations is computed; §2.3's In[5] `approx` (= the §2.1 $\\tilde C$ with gain α) is the one "
+            "to plot.",
+            ("notes code: In[3] calc_APPROX_psi_correction is one of the notes' approximations",),
+            ("notes code: In[5] approx is C̃ (with gain α)",)),
+)
+
+READING_NOTES: tuple[ReadingNote, ...] = (
+    ReadingNote("§0.2", "this is easily seen to be  $\\psi_j$",
+                "The sentence stops before the formula: $\\psi_j = W_{j0} + \\sum_i W_{ji} v_i$ (✓).",
+                ("vanilla Gibbs log-odds",)),
+    ReadingNote("§1.1 In[2]", "psi_correction_h0 = calc_psi_correction(phi, eps, wgt, 1)",
+                "Duplicates merged: `calc_psi_correction` at h = 1 is `calc_psi0_correction` (SymPy difference 0), "
+                "so their missing term is one erratum. (The variable is named h0 but holds h = 1.)",
+                ("notes code: calc_psi_correction(h=1) is calc_psi0_correction (one erratum, not two)",)),
+    ReadingNote("§1.1", "We'll need two plots for the two cases  $h_i = 0, 1$",
+                "The same sentence writes $w_{ij}$ with the hidden index first, so $h_i$ is the hidden unit being "
+                "updated: the indices are swapped consistently, not wrongly.",
+                ("Gibbs log-odds of every hidden unit",)),
+    ReadingNote("§2.1", "The true correction is composed of the sum of two terms of form",
+                "Loose wording that the next sentence makes precise: the second term is "
+                "$\\log(\\sigma(\\phi+\\epsilon+W)/\\sigma(\\phi+\\epsilon))$, the reciprocal form shifted by ε (✓).",
+                ("C is log(σ(φ)/σ(φ+W)) minus the same at φ+ε", "plateaus and switching points of the two terms")),
+    ReadingNote("§2.1", "But that’s probably not completely crucial",
+                "The displayed $\\tilde C$ has no gain; the notes say so and make the gain optional. With the gain α "
+                "its slope at the switch matches (✓); the library offers both (`gain=True/False`).",
+                ("slope-matching gain", "corrections.sigmoid (gain 1) = C̃")),
+    ReadingNote("§2.1, §3, §3.1.3", "Handy shorthands:  $\\phi_i^A = \\sum_j h_j^A W_{ji}$",
+                "From §2.1 on the notes leave the biases out (ψ_j of §2.1, log P*(h^A) of §3, ψ̄ of §3.1.3). Read with "
+                "§0.1's bias units $W_{j0}$, $W_{0i}$, every one of them holds (✓); the library keeps the biases.",
+                ("§2.1 ψ_j with W_j0", "marginal log P*(h)", "§3.1.3 ψ̄ = W_j0 + Σ W σ(φ)")),
+    ReadingNote("§2.2", "That really sucks.",
+                "Not a problem in practice: $\\phi^{A0}_i = \\phi^A_i - h_j W_{ji}$ is local to the unit (✓).",
+                ("Gibbs log-odds of every hidden unit",)),
+    ReadingNote("§2.3 In[5]", "In [12]: # testing",
+                "In[12] sits above In[5] but ran after it (execution counts 4, 5, 12), so In[5] used In[4]'s "
+                "$\\phi \\in [-30, 30]$, which shows both switch points of W = -10, ε = 10.",
+                ("In[5] with In[4]'s φ shows both switch points",)),
+    ReadingNote("§3.1.1", "the resemblance between this and the approximation, below?",
+                "A one-word slip: the approximations are in §2, above. The resemblance is exact: the wake rule's "
+                "modified activity is §2's linear correction (✓).",
+                ("wake rule's activity is the §2 linear approximation's",)),
+    ReadingNote("code cells", "np.log(sigmoid(phi)/sigmoid(phi+W))",
+                "`np.log(sigmoid(x))` underflows to -inf below about -745, but the notes never rely on it there: on "
+                "their ranges it is accurate (≈). The library uses a stable log-sigmoid.",
+                ("np.log(sigmoid(x)) is accurate on the notes' ranges",)),
 )
 
 REMARKS: tuple[str, ...] = (
     "§1: the headings after “ψ_j = log P” (“Conditionals on the size of φ, ε”, “Truncated Markov chain”, "
     "“Linear RBM”, …) have no content.",
-    "§1.1 In[2]: the second panel's variable is named `psi_correction_h0` but holds h = 1; `plt.axis('off')` hides "
-    "the ticks set after it; the comment “We're explicitly taking” stops; `cm.get_cmap` is gone from current "
-    "matplotlib, and In[3]'s `cm.get_cmap(cmap, levels)` passes an array where a number of colours is expected.",
-    "Withdrawn: an earlier erratum said the y-label “φ_i (right network)” should be ε_i. It is right: ε_i is the "
-    "input from the right network, φ^B_i.",
-    "Withdrawn: an earlier erratum called the titles `$\\ell h_j=0\\ell$` the author's typos. They look like an "
-    "artefact of converting the notebook to PDF.",
+    "§1.1 In[2]: `plt.axis('off')` hides the ticks set after it; the comment “We're explicitly taking” stops; "
+    "`cm.get_cmap` is gone from current matplotlib, and In[3]'s `cm.get_cmap(cmap, levels)` passes an array where a "
+    "number of colours is expected.",
+    "The titles `$\\ell h_j=0\\ell$` look like an artefact of converting the notebook to PDF.",
     "End of the notes: the two `sp.simplify` cells are uncommented. The first returns z (the correction does not "
     "depend on v); the second does not simplify and is −C(x, y, z) (✓ in the table).",
 )
+"""Presentation points with no formula to check."""

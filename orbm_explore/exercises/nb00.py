@@ -1,4 +1,9 @@
-"""Checkers for notebook 00 (start here): explaining away in the alarm model."""
+"""Checkers for notebook 00 (start here): explaining away in the alarm model.
+
+The references are computed here, by a few lines of numpy on this module's own
+copy of the presets' numbers, before the student's function runs: editing
+:data:`orbm_explore.toys.ALARM_PRESETS` or the library cannot move the target.
+"""
 
 from __future__ import annotations
 
@@ -6,53 +11,99 @@ from typing import Callable
 
 import numpy as np
 
-from .. import exact, toys
-from ._check import as_finite_array, attempted, correct, not_yet
+from .. import toys
+from ..numerics import sigmoid
+from ._check import NO_ANSWER, as_finite_array, as_real, call_student, checker, correct, not_yet, student_function
 
-__all__ = ["check_burglar_probabilities", "check_posterior_covariance"]
+__all__ = ["check_burglar_probabilities", "check_posterior_covariance", "SPOILERS"]
+
+# This module's own copy of the presets (plain floats), taken when the module is imported.
+_PRESETS: dict[str, dict[str, float]] = {name: {key: float(value) for key, value in values.items()}
+                                         for name, values in toys.ALARM_PRESETS.items()}
+
+RTOL, ATOL = 1e-9, 1e-12
 
 
 def _posterior_table(preset: str) -> np.ndarray:
-    """P(h_burglar, h_quake | alarm) as a (2, 2) table."""
-    return exact.posterior(toys.alarm_model(**toys.ALARM_PRESETS[preset]), [1.0]).reshape(2, 2)
+    """P(h_burglar, h_quake | alarm = 1) as a (2, 2) table (rows burglar off/on, columns quake off/on).
+
+    Each cause has prior log-odds ``prior_a`` (``prior_b``), and P(alarm | h_A, h_B) = σ(w_a h_A + w_b h_B + bias).
+    """
+    p = _PRESETS[preset]
+    h = np.array([0.0, 1.0])
+    p_a, p_b = sigmoid(p["prior_a"]), sigmoid(p["prior_b"])
+    prior = np.outer([1.0 - p_a, p_a], [1.0 - p_b, p_b])
+    joint = prior * sigmoid(p["w_a"] * h[:, None] + p["w_b"] * h[None, :] + p["bias"])
+    return joint / joint.sum()
 
 
+def _burglar_pair(preset: str) -> np.ndarray:
+    table = _posterior_table(preset)
+    return np.array([table[1].sum(), table[1, 1] / table[:, 1].sum()])
+
+
+def _covariance(preset: str) -> float:
+    table = _posterior_table(preset)
+    return float(table[1, 1] - table[1].sum() * table[:, 1].sum())
+
+
+@checker("a function burglar_probabilities(preset) returning two probabilities")
 def check_burglar_probabilities(fn: Callable[[str], object]) -> bool:
     """Exercise 1: ``fn(preset)`` returns (P(burglar | alarm), P(burglar | alarm, earthquake)).
 
-    Checked on every preset of :data:`orbm_explore.toys.ALARM_PRESETS`.
+    Checked on every preset, within a relative 1e-9, against this module's own enumeration.
     """
-    for preset in toys.ALARM_PRESETS:
-        got = fn(preset)
-        if not attempted(got):
+    wanted = {preset: _burglar_pair(preset) for preset in _PRESETS}
+    if not student_function(fn, "a function burglar_probabilities(preset) returning two probabilities"):
+        return False
+    for preset, want in wanted.items():
+        got = call_student(fn, preset)
+        if got is NO_ANSWER:
             return False
         pair = as_finite_array(got, (2,))
         if pair is None:
-            return not_yet(f"for preset {preset!r} return a pair of two probabilities, got {got!r}")
-        table = _posterior_table(preset)
-        want = (table[1].sum(), table[1, 1] / table[:, 1].sum())
-        if not np.allclose(pair[0], want[0], rtol=1e-9, atol=1e-12):
-            return not_yet(f"P(burglar | alarm) is wrong for preset {preset!r}: sum the posterior over the quake.")
-        if not np.allclose(pair[1], want[1], rtol=1e-9, atol=1e-12):
-            return not_yet(f"P(burglar | alarm, earthquake) is wrong for preset {preset!r}: condition on the "
-                           "quake column, i.e. divide P(burglar, quake | alarm) by P(quake | alarm).")
-    return correct("right for every preset. With 'no overlap' the two numbers are equal: "
-                   "the earthquake does not touch the alarm, so there is nothing to explain away.")
+            return not_yet(f"for preset {preset!r} return a pair of two finite probabilities "
+                           f"(P(burglar | alarm), P(burglar | alarm, earthquake)), got {type(got).__name__}.")
+        if not np.isclose(pair[0], want[0], rtol=RTOL, atol=ATOL):
+            return not_yet(f"the first number, P(burglar | alarm), is not right for preset {preset!r}. It is the "
+                           "burglar's probability once the alarm rings, whatever the earthquake did.")
+        if not np.isclose(pair[1], want[1], rtol=RTOL, atol=ATOL):
+            return not_yet(f"the second number, P(burglar | alarm, earthquake), is not right for preset {preset!r}. "
+                           "Now you also know there *was* an earthquake: keep only the states in which it "
+                           "happened, and renormalise.")
+    return correct("both probabilities are right for every preset.")
 
 
+@checker("a function posterior_covariance(preset) returning one number")
 def check_posterior_covariance(fn: Callable[[str], object]) -> bool:
-    """Exercise 2: ``fn(preset)`` returns P(A=1, B=1 | alarm) - P(A=1 | alarm) P(B=1 | alarm)."""
-    for preset in toys.ALARM_PRESETS:
-        got = fn(preset)
-        if not attempted(got):
+    """Exercise 2: ``fn(preset)`` returns P(A=1, B=1 | alarm) - P(A=1 | alarm) P(B=1 | alarm).
+
+    Checked on every preset, within a relative 1e-9 (absolute 1e-12), against this module's own enumeration.
+    """
+    wanted = {preset: _covariance(preset) for preset in _PRESETS}
+    if not student_function(fn, "a function posterior_covariance(preset) returning one number"):
+        return False
+    for preset, want in wanted.items():
+        got = call_student(fn, preset)
+        if got is NO_ANSWER:
             return False
-        value = as_finite_array(got, ())
+        value = as_real(got)
         if value is None:
-            return not_yet(f"for preset {preset!r} return one number (a covariance), got {got!r}")
-        table = _posterior_table(preset)
-        want = table[1, 1] - table[1].sum() * table[:, 1].sum()
-        if not np.isclose(value, want, rtol=1e-9, atol=1e-12):
-            return not_yet(f"wrong for preset {preset!r}: P(A=1, B=1 | v) is one cell of the posterior table, "
-                           "and each marginal is a row or column sum.")
-    return correct("right for every preset. It is negative whenever both causes can ring the alarm: "
-                   "given the alarm, one cause makes the other less likely.")
+            return not_yet(f"for preset {preset!r} return one finite number (a covariance), "
+                           f"got {type(got).__name__}.")
+        if not np.isclose(value, want, rtol=RTOL, atol=ATOL):
+            return not_yet(f"not right for preset {preset!r}. All three probabilities are under the *posterior* "
+                           "(the alarm rings): the joint one is a single cell of the 2×2 posterior table, "
+                           "each cause's own one a sum over the other cause.")
+    return correct("the covariance is right for every preset.")
+
+
+def _spoilers() -> tuple[str, ...]:
+    """The answers for the presets the lesson does not work out on screen, as a notebook would print them."""
+    numbers = [*(_burglar_pair(p) for p in _PRESETS if p != "strong explaining away"),
+               *([_covariance(p)] for p in _PRESETS if p != "no overlap")]
+    texts = {f"{x:.{digits}f}" for values in numbers for x in values for digits in (3, 4)}
+    return tuple(sorted(texts)) + ("the two numbers are equal", "It is negative whenever")
+
+
+SPOILERS: tuple[str, ...] = _spoilers()

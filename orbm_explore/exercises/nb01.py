@@ -1,4 +1,8 @@
-"""Checkers for notebook 01 (the vanilla RBM): free energy and exact mixing time."""
+"""Checkers for notebook 01 (the vanilla RBM): free energy and exact mixing time.
+
+Each checker builds its own RBMs and its reference answers first; the student's
+function gets deep copies, so changing an RBM in place changes nothing here.
+"""
 
 from __future__ import annotations
 
@@ -7,72 +11,138 @@ from typing import Callable
 
 import numpy as np
 
-from .. import exact, stats
+from .. import exact
+from ..numerics import log_sigmoid
 from ..rbm import RBM
-from ._check import as_finite_array, attempted, correct, not_yet
+from ._check import NO_ANSWER, as_finite_array, as_real, call_student, checker, correct, not_yet, student_function
 
-__all__ = ["check_free_energy", "check_steps_to_mix", "visible_kernel", "checked_rbms"]
+__all__ = ["check_free_energy", "check_steps_to_mix", "visible_kernel", "checked_rbms", "SPOILERS"]
+
+FREE_ENERGY_RTOL = 1e-9
+MIXING_TOLERANCES = (0.05, 0.01, 0.001)
 
 
 def checked_rbms() -> list[RBM]:
-    """The RBMs the checkers try: the notebook's (3 hidden, 4 visible, seed 1) and two others."""
+    """The RBMs the checkers try: the notebook's (3 hidden, 4 visible, seed 1) and three others.
+
+    Fresh objects on every call. Hidden and visible sizes differ, and every RBM
+    has visible biases far from zero, so an answer that drops a term or swaps
+    the layers is caught.
+    """
     return [RBM.random(n_hidden=3, n_visible=4, scale=2.0, rng=1),
             RBM.random(n_hidden=2, n_visible=3, scale=1.5, rng=7),
-            RBM.random(n_hidden=4, n_visible=4, scale=1.0, rng=11)]
+            RBM.random(n_hidden=4, n_visible=4, scale=1.0, rng=11),
+            RBM.random(n_hidden=3, n_visible=5, scale=2.5, rng=3)]
+
+
+def _bernoulli_table(p: np.ndarray, states: np.ndarray) -> np.ndarray:
+    """P(state | row of p) for every row of p (n, d) and every state (m, d); shape (n, m)."""
+    return np.prod(np.where(states[None] == 1, p[:, None], 1 - p[:, None]), axis=2)
+
+
+def _kernel(weights: np.ndarray, visible_bias: np.ndarray, hidden_bias: np.ndarray) -> np.ndarray:
+    hidden = exact.binary_states(len(hidden_bias))
+    visible = exact.binary_states(len(visible_bias))
+    p_h = np.exp(log_sigmoid(visible @ weights.T + hidden_bias))
+    p_v = np.exp(log_sigmoid(hidden @ weights + visible_bias))
+    return _bernoulli_table(p_h, hidden) @ _bernoulli_table(p_v, visible)
 
 
 def visible_kernel(rbm: RBM) -> np.ndarray:
-    """T(v, v') = Σ_h P(h | v) P(v' | h), the one-step Gibbs kernel on v; shape (2**V, 2**V)."""
-    hidden = exact.binary_states(rbm.n_hidden)
-    visible = exact.binary_states(rbm.n_visible)
+    """T(v, v') = Σ_h P(h | v) P(v' | h), the one-step Gibbs kernel on v; shape (2**V, 2**V).
 
-    def bernoulli_table(p, states):
-        return np.prod(np.where(states[None] == 1, p[:, None], 1 - p[:, None]), axis=2)
+    Rows and columns in :func:`orbm_explore.exact.binary_states` order; each row sums to 1.
+    """
+    if not isinstance(rbm, RBM):
+        raise TypeError(f"rbm must be an orbm_explore RBM, got {type(rbm).__name__}")
+    return _kernel(rbm.weights, rbm.visible_bias, rbm.hidden_bias)
 
-    return bernoulli_table(rbm.p_h_given_v(visible), hidden) @ bernoulli_table(rbm.p_v_given_h(hidden), visible)
+
+def _free_energy(weights: np.ndarray, visible_bias: np.ndarray, hidden_bias: np.ndarray,
+                 v: np.ndarray) -> np.ndarray:
+    """F(v) = -Σ_i W_0i v_i - Σ_j log(1 + e^{ψ_j(v)}), by this module's own arithmetic."""
+    return -(v @ visible_bias) - np.logaddexp(0.0, v @ weights.T + hidden_bias).sum(axis=1)
 
 
+def _visible_states(n_visible: int) -> np.ndarray:
+    """Every visible pattern, then the same patterns again in another order (a batch with repeats)."""
+    states = exact.binary_states(n_visible)
+    return np.concatenate([states, states[np.random.default_rng(n_visible).permutation(len(states))]])
+
+
+@checker("a function free_energy(rbm, v) returning one number per row of v")
 def check_free_energy(fn: Callable[[RBM, np.ndarray], object]) -> bool:
-    """Exercise 1: ``fn(rbm, v)`` returns F(v) for a batch ``v`` of shape (n, n_visible)."""
+    """Exercise 1: ``fn(rbm, v)`` returns F(v) for a batch ``v`` of shape (n, n_visible).
+
+    Checked on four RBMs, every visible pattern (twice, in two orders), within a relative 1e-9.
+    """
+    cases = []
     for rbm in checked_rbms():
-        v = exact.binary_states(rbm.n_visible)
-        got = fn(rbm, v)
-        if not attempted(got):
+        v = _visible_states(rbm.n_visible)
+        cases.append((rbm, v, _free_energy(rbm.weights.copy(), rbm.visible_bias.copy(), rbm.hidden_bias.copy(), v)))
+    if not student_function(fn, "a function free_energy(rbm, v) returning one number per row of v"):
+        return False
+    for rbm, v, want in cases:
+        got = call_student(fn, rbm, v)
+        if got is NO_ANSWER:
             return False
-        values = as_finite_array(got, (v.shape[0],))
+        values = as_finite_array(got, want.shape)
         if values is None:
-            return not_yet(f"return one free energy per row of v, an array of shape ({v.shape[0]},); got {got!r}")
-        want = rbm.free_energy(v)
-        if not np.allclose(values, want, rtol=1e-9, atol=1e-9):
-            if np.allclose(values, -want, rtol=1e-9, atol=1e-9):
-                return not_yet("the sign is flipped: log P*(v) = -F(v).")
-            return not_yet("sum out each h_j: Σ_{h_j∈{0,1}} e^{h_j ψ_j(v)} = 1 + e^{ψ_j(v)}, and keep the "
-                           "visible-bias term W_0i v_i.")
-    return correct("F(v) matches rbm.free_energy on three different RBMs.")
+            return not_yet(f"return one finite free energy per row of v: for v of shape {v.shape} an array of "
+                           f"shape {want.shape}, got {type(got).__name__} {np.shape(got) if hasattr(got, 'shape') else ''}"
+                           .rstrip() + ".")
+        if not np.allclose(values, want, rtol=FREE_ENERGY_RTOL, atol=FREE_ENERGY_RTOL):
+            if np.allclose(values, -want, rtol=FREE_ENERGY_RTOL, atol=FREE_ENERGY_RTOL):
+                return not_yet("the sign: F(v) is *minus* log P*(v).")
+            return not_yet("not yet right on every RBM the check tries. Sum the joint over h one hidden unit at a "
+                           "time, and remember the terms of log P*(h, v) that contain no h at all.")
+    return correct("F(v) is right on four different RBMs.")
 
 
-def _tv_after(rbm: RBM, steps: int) -> float:
-    start = np.full(2 ** rbm.n_visible, 2.0 ** -rbm.n_visible)
-    dist = start @ np.linalg.matrix_power(visible_kernel(rbm), steps)
-    return stats.total_variation(dist, exact.rbm_visible_distribution(rbm))
+def _tv_after(kernel: np.ndarray, target: np.ndarray, steps: int) -> float:
+    dist = np.full(len(target), 1.0 / len(target)) @ np.linalg.matrix_power(kernel, steps)
+    return 0.5 * float(np.abs(dist - target).sum())
 
 
+def _first_step(kernel: np.ndarray, target: np.ndarray, tolerance: float) -> int:
+    dist = np.full(len(target), 1.0 / len(target))
+    for step in range(1, 100_000):
+        dist = dist @ kernel
+        if 0.5 * np.abs(dist - target).sum() < tolerance:
+            return step
+    raise RuntimeError("the checker's own chain did not mix")  # never for the RBMs above
+
+
+@checker("a function steps_to_mix(rbm, tolerance) returning a whole number of steps")
 def check_steps_to_mix(fn: Callable[..., object]) -> bool:
-    """Exercise 2: ``fn(rbm, tolerance)`` returns the first step count at which TV(start·T^k, P(v)) < tolerance."""
+    """Exercise 2: ``fn(rbm, tolerance)`` returns the first k >= 1 with TV(uniform · T^k, P(v)) < tolerance.
+
+    Checked exactly (an integer) on four RBMs and three tolerances.
+    """
+    cases = []
     for rbm in checked_rbms():
-        for tolerance in (0.01, 0.001):
-            got = fn(rbm, tolerance)
-            if not attempted(got):
-                return False
-            if isinstance(got, bool) or not isinstance(got, numbers.Integral):
-                return not_yet(f"return a whole number of steps, got {got!r}")
-            got = int(got)
-            if got < 1:
-                return not_yet(f"a number of steps is at least 1 (uniform v is not yet P(v)), got {got}")
-            if _tv_after(rbm, got) >= tolerance:
-                return not_yet(f"after {got} steps the chain is not yet within {tolerance} of P(v): "
-                               "iterate dist = dist @ T until it is.")
-            if _tv_after(rbm, got - 1) < tolerance:
-                return not_yet(f"the chain is already within {tolerance} before step {got}: return the "
-                               "*first* step at which it is.")
-    return correct("the exact mixing step, for three RBMs and two tolerances.")
+        kernel = _kernel(rbm.weights, rbm.visible_bias, rbm.hidden_bias)
+        target = exact.rbm_visible_distribution(rbm.copy())
+        for tolerance in MIXING_TOLERANCES:
+            cases.append((rbm, tolerance, _first_step(kernel, target, tolerance)))
+    if not student_function(fn, "a function steps_to_mix(rbm, tolerance) returning a whole number of steps"):
+        return False
+    for rbm, tolerance, want in cases:
+        got = call_student(fn, rbm, tolerance)
+        if got is NO_ANSWER:
+            return False
+        value = as_real(got)
+        if value is None or not float(value).is_integer():
+            return not_yet(f"return a whole number of steps (an int), got {type(got).__name__}.")
+        if isinstance(got, numbers.Real) and value < 1:
+            return not_yet("a number of steps is at least 1: the chain starts from uniform v, which is not P(v).")
+        if int(value) != want:
+            return not_yet(f"not the right number of steps for one of the RBMs the check tries (tolerance "
+                           f"{tolerance}). "
+                           "Start from the uniform distribution over v, apply one step at a time, and stop at the "
+                           "first step whose total variation, half the summed absolute difference, is below "
+                           "the tolerance.")
+    return correct("the exact number of steps, for four RBMs and three tolerances.")
+
+
+SPOILERS: tuple[str, ...] = ("3 steps", "3 Gibbs steps", "steps to TV < 0.01")

@@ -1,0 +1,218 @@
+"""Checker table of notebook 03: right answers pass; trivial, mutating-and-wrong and wrong-approach answers fail.
+
+Run against the checkers of an older commit with ORBM_OLD_CHECKERS (see tests/test_exercises.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.special import expit, log_expit
+from test_exercises import TRIVIAL_KINDS, assert_accepted, assert_refused, assert_trivial_refused, load_checkers
+
+nb03 = load_checkers("nb03")
+
+PHI0 = np.linspace(-40, 40, 161)[None, :]
+EPS = np.linspace(-40, 40, 161)[:, None]
+MINIMAX_TEXT = ("0.47",)  # the minimax gain at W = 10, as any refusal might print it
+
+
+# ------------------------------------------------------------------ right answers, written here
+def exact_c(phi0, eps, w):
+    return log_expit(phi0 + w + eps) + log_expit(phi0) - log_expit(phi0 + w) - log_expit(phi0 + eps)
+
+
+def linear_at_midpoint(phi0, eps, w):
+    x = phi0 + w / 2
+    return w * (expit(x) - expit(x + eps))
+
+
+def max_error(g, w, criterion=np.max, phi0=PHI0, eps=EPS, shift=0.5):
+    mid = phi0 + shift * w
+    return criterion(np.abs(w * (expit(g * mid) - expit(g * (mid + eps))) - exact_c(phi0, eps, w)))
+
+
+def grid_search(step, start=0.02, criterion=np.max, stop=2.0, **kwargs):
+    def best_constant_gain(w=10.0):
+        gains = np.arange(start, stop, step)
+        errors = [max_error(g, w, criterion, **kwargs) for g in gains]
+        g = float(gains[int(np.argmin(errors))])
+        return g, float(max_error(g, w))  # the max error of the chosen gain
+    return best_constant_gain
+
+
+def golden_section(w=10.0):
+    lo, hi = 0.05, 1.5
+    for _ in range(60):
+        a, b = lo + 0.382 * (hi - lo), hi - 0.382 * (hi - lo)
+        if max_error(a, w) < max_error(b, w):
+            hi = b
+        else:
+            lo = a
+    g = (lo + hi) / 2
+    return g, max_error(g, w)
+
+
+@pytest.mark.parametrize("answer", [linear_at_midpoint,
+                                    lambda p, e, w: w * (expit(p + w / 2) - expit(p + w / 2 + e)),
+                                    lambda p, e, w: list(linear_at_midpoint(p, e, w))])
+def test_ex1_right_answers_pass(answer, capsys):
+    assert_accepted(nb03.check_linear_at_midpoint, answer, capsys)
+
+
+@pytest.mark.parametrize("answer", [grid_search(0.02), grid_search(0.02, start=0.03), grid_search(0.02, start=0.011),
+                                    grid_search(0.005, start=0.2, stop=1.0), golden_section,
+                                    lambda w=10.0: list(grid_search(0.01)(w)),
+                                    lambda w=10.0: np.array(grid_search(0.02)(w))])
+def test_ex2_right_answers_pass(answer, capsys):
+    assert_accepted(nb03.check_best_gain, answer, capsys)
+
+
+@pytest.mark.parametrize("kind", TRIVIAL_KINDS)
+def test_ex1_trivial_answers_fail(kind, capsys):
+    assert_trivial_refused(nb03.check_linear_at_midpoint, kind, (40,), capsys)
+
+
+@pytest.mark.parametrize("kind", TRIVIAL_KINDS)
+def test_ex2_trivial_answers_fail(kind, capsys):
+    assert_trivial_refused(nb03.check_best_gain, kind, (2,), capsys, texts=MINIMAX_TEXT)
+
+
+# ------------------------------------------------------------------ answers that change their inputs in place
+def zero_weights_then_zeros(phi0, eps, w):
+    """Wrong: sets W to 0 in place (so any reference built afterwards on these arrays is 0), returns zeros."""
+    w[:] = 0.0
+    return np.zeros_like(phi0)
+
+
+def right_then_scramble(phi0, eps, w):
+    values = linear_at_midpoint(phi0, eps, w)
+    phi0[:] = 0.0
+    eps *= -1
+    w[:] = 1.0
+    return values
+
+
+def right_by_shifting_in_place(phi0, eps, w):
+    """Right: shifts its own copy of phi0 in place (a common way to write it)."""
+    phi0 += w / 2
+    return w * (expit(phi0) - expit(phi0 + eps))
+
+
+def test_ex1_mutating_answers(capsys):
+    assert_refused(nb03.check_linear_at_midpoint, zero_weights_then_zeros, capsys)
+    assert_accepted(nb03.check_linear_at_midpoint, right_then_scramble, capsys)
+    assert_accepted(nb03.check_linear_at_midpoint, right_by_shifting_in_place, capsys)
+
+
+def test_ex2_mutating_answers(capsys):
+    """Ex. 2's only input is a float, which cannot be changed in place: its checker's own copies of the
+    square are what a student could touch, and they are private to the checker's module."""
+    before = [a.copy() for a in nb03.SQUARE]
+
+    def scribble_on_the_square(w=10.0):
+        nb03.SQUARE[0][:] = 0.0  # wrong and sneaky: flatten the checker's square, then claim zero error
+        return 1.0, 0.0
+
+    try:
+        assert_refused(nb03.check_best_gain, scribble_on_the_square, capsys, texts=MINIMAX_TEXT)
+    finally:
+        nb03.SQUARE[0][:] = before[0]
+    assert_accepted(nb03.check_best_gain, grid_search(0.02), capsys)
+
+
+# ------------------------------------------------------------------ wrong approaches
+WRONG_1 = {
+    "the linear form at phi0 (unshifted)": lambda p, e, w: w * (expit(p) - expit(p + e)),
+    "shifted the wrong way (phi0 - W/2)": lambda p, e, w: linear_at_midpoint(p - w, e, w),
+    "shifted by W instead of W/2": lambda p, e, w: linear_at_midpoint(p + w / 2, e, w),
+    "shifted by |W|/2 (one sign of W only)": lambda p, e, w: linear_at_midpoint(p + np.abs(w) / 2 - w / 2, e, w),
+    "the exact correction": exact_c,
+    "the sigmoid form with the slope-matched gain": lambda p, e, w: w * (
+        expit(4 * np.tanh(w / 4) / w * (p + w / 2)) - expit(4 * np.tanh(w / 4) / w * (p + w / 2 + e))),
+    "the sign of the difference reversed": lambda p, e, w: -linear_at_midpoint(p, e, w),
+}
+
+ALPHA = lambda w: 4 * np.tanh(w / 4) / w  # noqa: E731
+
+WRONG_2 = {
+    "minimises the RMS error (and reports it)": lambda w=10.0: (
+        (g := grid_search(0.005, start=0.2, stop=1.0, criterion=lambda a: np.sqrt(np.mean(a ** 2)))(w)[0]),
+        max_error(g, w, lambda a: np.sqrt(np.mean(a ** 2)))),
+    "minimises the mean |error| (and reports it)": lambda w=10.0: (
+        (g := grid_search(0.005, start=0.2, stop=1.0, criterion=np.mean)(w)[0]), max_error(g, w, np.mean)),
+    "the slope-matched gain alpha(W)": lambda w=10.0: (ALPHA(w), max_error(ALPHA(w), w)),
+    "gain 1 (no gain)": lambda w=10.0: (1.0, max_error(1.0, w)),
+    "a grid too coarse (step 0.1)": grid_search(0.1, start=0.1),
+    "a grid that stops too soon (up to 0.4)": lambda w=10.0: (
+        (g := min(np.arange(0.02, 0.4, 0.02), key=lambda g: max_error(g, w))), max_error(g, w)),
+    "the square of +-10, not +-40": lambda w=10.0: (
+        (g := min(np.arange(0.2, 1.0, 0.005), key=lambda g: max_error(g, w, phi0=PHI0 / 4, eps=EPS / 4))),
+        max_error(g, w, phi0=PHI0 / 4, eps=EPS / 4)),
+    "the approximation at phi0, not the midpoint": grid_search(0.005, start=0.2, stop=1.0, shift=0.0),
+    "the right gain with its RMS error": lambda w=10.0: (
+        (g := grid_search(0.005, start=0.2, stop=1.0)(w)[0]), max_error(g, w, lambda a: np.sqrt(np.mean(a ** 2)))),
+    "the gain only, not the pair": lambda w=10.0: grid_search(0.005, start=0.2, stop=1.0)(w)[0],
+    "the pair reversed (error, gain)": lambda w=10.0: grid_search(0.005, start=0.2, stop=1.0)(w)[::-1],
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_1))
+def test_ex1_wrong_approaches_fail(name, capsys):
+    assert_refused(nb03.check_linear_at_midpoint, WRONG_1[name], capsys)
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_2))
+def test_ex2_wrong_approaches_fail(name, capsys):
+    assert_refused(nb03.check_best_gain, WRONG_2[name], capsys, texts=MINIMAX_TEXT)
+
+
+def test_ex2_tolerance_is_what_the_text_states():
+    """A grid of step 0.02 (any offset) lands within the gain tolerance; the RMS gain is caught by its error."""
+    for w in (10.0, 5.0, -10.0):
+        best = nb03.best_gain(w)
+        for start in np.linspace(0.02, 0.04, 11):
+            g = grid_search(0.02, start=start)(w)[0]
+            assert abs(g - best) <= nb03.GAIN_TOLERANCE
+
+
+# ------------------------------------------------------------------ the notebook's exercise cells
+def _cells(notebook):
+    import json
+    from pathlib import Path
+    return json.loads((Path(__file__).resolve().parents[1] / "notebooks" / f"{notebook}.ipynb").read_text())["cells"]
+
+
+def check_notebook_exercises(notebook, functions, module, capsys):
+    """Statement (**k.** and a tolerance), exercise, check, collapsed solution; the placeholder is not attempted."""
+    import re
+    cells = _cells(notebook)
+    starts = [k for k, c in enumerate(cells) if "exercise" in c["metadata"].get("tags", [])]
+    assert len(starts) == len(functions)
+    for number, (k, (name, check)) in enumerate(zip(starts, functions.items()), start=1):
+        statement, exercise, check_cell, solution = cells[k - 1: k + 3]
+        text = "".join(statement["source"])
+        assert statement["cell_type"] == "markdown" and f"**{number}.**" in text
+        assert re.search(r"within", text), f"ex. {number} states no tolerance"
+        assert "check" in check_cell["metadata"]["tags"] and f"{check}(" in "".join(check_cell["source"])
+        assert "solution" in solution["metadata"]["tags"]
+        assert solution["metadata"].get("jupyter", {}).get("source_hidden") is True
+        namespace = {"np": np}
+        exec("".join(exercise["source"]), namespace)
+        capsys.readouterr()
+        assert getattr(module, check)(namespace[name]) is False
+        assert capsys.readouterr().out.startswith("Not attempted")
+
+
+def test_notebook_exercises(capsys):
+    check_notebook_exercises("03_approximations", {"linear_at_midpoint": "check_linear_at_midpoint",
+                                                   "best_constant_gain": "check_best_gain"}, nb03, capsys)
+
+
+def test_statement_names_no_library_call_and_hints_give_no_recipe(capsys):
+    """Ex. 1's text and the checker's hints never name the call that is the answer."""
+    text = "".join(next(c for c in _cells("03_approximations") if "**1.**" in "".join(c["source"]))["source"])
+    assert "corrections.linear" not in text and "corrections.sigmoid" not in text
+    for wrong in WRONG_1.values():
+        out = assert_refused(nb03.check_linear_at_midpoint, wrong, capsys)
+        assert "corrections." not in out and "phi0 + w / 2" not in out and "w / 2" not in out

@@ -1,0 +1,236 @@
+"""Checker table of notebook 04: right answers pass; trivial, mutating-and-wrong and wrong-approach answers fail.
+
+Run against the checkers of an older commit with ORBM_OLD_CHECKERS (see tests/test_exercises.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.special import expit
+from test_exercises import TRIVIAL_KINDS, assert_accepted, assert_refused, assert_trivial_refused, load_checkers
+
+from orbm_explore import exact, explore, stats, toys
+
+nb04 = load_checkers("nb04")
+
+
+# ------------------------------------------------------------------ right answers, written here
+def by_hand_table(p, alarm=1):
+    """P(burglar, quake | alarm) from the priors and the alarm's sigmoid, no library; rows burglar."""
+    like = lambda a, b: expit(p["w_a"] * a + p["w_b"] * b + p["bias"])  # noqa: E731
+    joint = np.array([[(expit(p["prior_a"]) if a else expit(-p["prior_a"]))
+                       * (expit(p["prior_b"]) if b else expit(-p["prior_b"]))
+                       * (like(a, b) if alarm else 1 - like(a, b)) for b in (0, 1)] for a in (0, 1)])
+    return joint / joint.sum()
+
+
+def quake_drop(params):
+    t = by_hand_table(params)
+    return t[1].sum() - t[1, 1] / t[:, 1].sum()
+
+
+def quake_drop_library(params):
+    t = explore.cause_joint(toys.alarm_model(**params), alarm=1)
+    return float(t[1].sum() - t[1, 1] / t[:, 1].sum())
+
+
+def quake_drop_from_covariance(params):
+    """The drop is -cov / P(quake | alarm)."""
+    t = by_hand_table(params)
+    return -(t[1, 1] - t[1].sum() * t[:, 1].sum()) / t[:, 1].sum()
+
+
+def parallel_bias_by_pattern(model):
+    return {tuple(int(x) for x in v): stats.total_variation(
+        exact.posterior(model, v), exact.sampler_stationary_distribution(model, v, "exact", "parallel"))
+        for v in exact.binary_states(model.n_visible)}
+
+
+@pytest.mark.parametrize("answer", [quake_drop, quake_drop_library, quake_drop_from_covariance,
+                                    lambda p: np.float64(quake_drop(p)), lambda p: np.array(quake_drop(p))])
+def test_ex1_right_answers_pass(answer, capsys):
+    assert_accepted(nb04.check_quake_drop, answer, capsys)
+
+
+@pytest.mark.parametrize("answer", [parallel_bias_by_pattern,
+                                    lambda m: {tuple(float(x) for x in k): np.float64(v)
+                                               for k, v in parallel_bias_by_pattern(m).items()},
+                                    lambda m: {(a, b): parallel_bias_by_pattern(m)[(a, b)]
+                                               for a in (1, 0) for b in (1, 0)}])
+def test_ex2_right_answers_pass(answer, capsys):
+    assert_accepted(nb04.check_parallel_bias, answer, capsys)
+
+
+@pytest.mark.parametrize("kind", TRIVIAL_KINDS)
+def test_ex1_trivial_answers_fail(kind, capsys):
+    assert_trivial_refused(nb04.check_quake_drop, kind, (), capsys)
+
+
+@pytest.mark.parametrize("kind", TRIVIAL_KINDS)
+def test_ex2_trivial_answers_fail(kind, capsys):
+    assert_trivial_refused(nb04.check_parallel_bias, kind, (), capsys, texts=nb04.SPOILERS)
+
+
+# ------------------------------------------------------------------ answers that change their inputs in place
+def silence_quake_then_zero(params):
+    """Wrong: sets the quake's weight to 0 in place (nothing left to explain away), returns 0."""
+    params["w_b"] = 0.0
+    return 0.0
+
+
+def drop_then_scramble(params):
+    value = quake_drop(params)
+    for key in params:
+        params[key] = 0.0
+    return value
+
+
+def flatten_model_then_zeros(model):
+    """Wrong: zeroes both causes' weights in place (no coupling, no bias), returns zeros."""
+    model.a.weights[:] = 0.0
+    model.b.weights[:] = 0.0
+    return {tuple(int(x) for x in v): 0.0 for v in exact.binary_states(model.n_visible)}
+
+
+def bias_then_scramble(model):
+    values = parallel_bias_by_pattern(model)
+    model.a.weights[:] = 0.0
+    model.b.visible_bias[:] = 9.0
+    return values
+
+
+def test_ex1_mutating_answers(capsys):
+    assert_refused(nb04.check_quake_drop, silence_quake_then_zero, capsys)
+    assert_accepted(nb04.check_quake_drop, drop_then_scramble, capsys)
+
+
+def test_ex2_mutating_answers(capsys):
+    assert_refused(nb04.check_parallel_bias, flatten_model_then_zeros, capsys, texts=nb04.SPOILERS)
+    assert_accepted(nb04.check_parallel_bias, bias_then_scramble, capsys)
+
+
+# ------------------------------------------------------------------ wrong approaches
+def swap(params):
+    return {"w_a": params["w_b"], "w_b": params["w_a"], "bias": params["bias"],
+            "prior_a": params["prior_b"], "prior_b": params["prior_a"]}
+
+
+WRONG_1 = {
+    "the other cause (quake's drop when the burglar is known)": lambda p: quake_drop(swap(p)),
+    "the other sign": lambda p: -quake_drop(p),
+    "no quake instead of quake": lambda p: (lambda t: t[1].sum() - t[1, 0] / t[:, 0].sum())(by_hand_table(p)),
+    "prior instead of given the alarm": lambda p: (lambda t: expit(p["prior_a"]) - t[1, 1] / t[:, 1].sum())(
+        by_hand_table(p)),
+    "the alarm silent": lambda p: (lambda t: t[1].sum() - t[1, 1] / t[:, 1].sum())(by_hand_table(p, alarm=0)),
+    "joint instead of conditional": lambda p: (lambda t: t[1].sum() - t[1, 1])(by_hand_table(p)),
+    "the covariance itself": lambda p: (lambda t: t[1, 1] - t[1].sum() * t[:, 1].sum())(by_hand_table(p)),
+    "largest w_a + w_b as a score": lambda p: p["w_a"] + p["w_b"],
+    "a preset's drop, whatever the setting": lambda p: quake_drop(dict(toys.ALARM_PRESETS["strong explaining away"])),
+}
+
+
+def flipped_keys(model):
+    return {tuple(1 - x for x in k): v for k, v in parallel_bias_by_pattern(model).items()}
+
+
+def reversed_keys(model):
+    return {k[::-1]: v for k, v in parallel_bias_by_pattern(model).items()}
+
+
+WRONG_2 = {
+    "values for 1 - v": flipped_keys,
+    "values for the reversed bits": reversed_keys,
+    "the sequential sampler": lambda m: {tuple(int(x) for x in v): stats.total_variation(
+        exact.posterior(m, v), exact.sampler_stationary_distribution(m, v)) for v in exact.binary_states(2)},
+    "the parallel sampler with the sigmoid correction": lambda m: {tuple(int(x) for x in v): stats.total_variation(
+        exact.posterior(m, v), exact.sampler_stationary_distribution(m, v, "sigmoid", "parallel"))
+        for v in exact.binary_states(2)},
+    "the XOR model's values whatever the model": lambda m: parallel_bias_by_pattern(toys.xor_model()),
+    "TV to the prior, not the posterior": lambda m: {tuple(int(x) for x in v): stats.total_variation(
+        exact.two_cause_hidden_distribution(m), exact.sampler_stationary_distribution(m, v, "exact", "parallel"))
+        for v in exact.binary_states(2)},
+    "twice the total variation (L1 distance)": lambda m: {k: 2 * v for k, v in parallel_bias_by_pattern(m).items()},
+    "two patterns only": lambda m: dict(list(parallel_bias_by_pattern(m).items())[:2]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_1))
+def test_ex1_wrong_approaches_fail(name, capsys):
+    assert_refused(nb04.check_quake_drop, WRONG_1[name], capsys)
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_2))
+def test_ex2_wrong_approaches_fail(name, capsys):
+    assert_refused(nb04.check_parallel_bias, WRONG_2[name], capsys, texts=nb04.SPOILERS)
+
+
+def test_checker_inputs_tell_wrong_answers_apart():
+    """Ex. 1's settings are not presets and separate the causes; ex. 2's model separates v, 1 - v and reversed bits."""
+    presets = [tuple(p.values()) for p in toys.ALARM_PRESETS.values()]
+    drops = [quake_drop(dict(zip(("w_a", "w_b", "bias", "prior_a", "prior_b"), s))) for s in nb04.DROP_SETTINGS]
+    assert not set(nb04.DROP_SETTINGS) & set(presets)
+    assert min(drops) < 0 < max(drops)  # both explaining away and explaining in
+    values = parallel_bias_by_pattern(nb04.asymmetric_model())
+    assert min(abs(a - b) for a in values.values() for b in values.values() if a != b) > 1e-3
+    assert len(set(np.round(list(values.values()), 6))) == 4
+    assert set(nb04.SPOILERS) == {f"{v:.4f}" for v in values.values()}
+
+
+# ------------------------------------------------------------------ the notebook
+def test_notebook_exercises(capsys):
+    from test_exercises_nb03 import check_notebook_exercises
+    check_notebook_exercises("04_explaining_away", {"quake_drop": "check_quake_drop",
+                                                    "parallel_bias_by_pattern": "check_parallel_bias"}, nb04, capsys)
+
+
+def test_app_starts_hidden_and_answers_come_after_the_reveal_in_a_collapsed_cell():
+    from test_exercises_nb03 import _cells
+    cells = _cells("04_explaining_away")
+    sources = ["".join(c["source"]) for c in cells]
+    app = next(k for k, s in enumerate(sources) if "ClassroomApp(" in s and "import" not in s)
+    assert "answers_shown=False" in sources[app] and ".sample(" not in "".join(sources)
+    answer = [k for k, c in enumerate(cells) if "answer" in c["metadata"].get("tags", [])]
+    assert answer and all(k > app for k in answer)
+    assert all(cells[k]["metadata"].get("jupyter", {}).get("source_hidden") is True for k in answer)
+    printing = [k for k, s in enumerate(sources) if "burglar(name)" in s and "print" in s]
+    assert printing and set(printing) <= set(answer)
+    assert "both causes needed" not in "".join(sources[:app] + sources[app + 1:]).replace(
+        'once called "both causes needed"', "")
+
+
+def _page_words(widget, found=None):
+    """Every description, option label, label value and preset name shown by a widget tree."""
+    import ipywidgets as widgets
+    found = set() if found is None else found
+    for attribute in ("description", "value"):
+        value = getattr(widget, attribute, None)
+        if isinstance(value, str) and len(value) < 60 and isinstance(widget, (widgets.Button, widgets.ToggleButton,
+                                                                               widgets.Label, widgets.FloatSlider)):
+            found.add(value)
+    if isinstance(widget, widgets.FloatSlider):
+        found.add(widget.description)
+    for label in getattr(widget, "_options_labels", ()) or ():
+        found.add(label)
+    if isinstance(widget, widgets.Dropdown):
+        found.add(widget.description)
+    for child in getattr(widget, "children", ()) or ():
+        _page_words(child, found)
+    return found
+
+
+def test_buttons_named_in_the_text_are_on_the_page():
+    """The predict-first instructions name the app's controls exactly as the page shows them."""
+    import re
+
+    from test_exercises_nb03 import _cells
+
+    from orbm_explore.widgets import ClassroomApp
+    cells = _cells("04_explaining_away")
+    text = "".join(next(c for c in cells if "### Predict first" in "".join(c["source"]))["source"])
+    instructions = text[text.index("### Predict first"):text.index("The questions:")]
+    named = set(re.findall(r"\*\*([^*]+)\*\*", instructions))
+    words = _page_words(ClassroomApp(preset="strong explaining away", answers_shown=False).widget)
+    assert {"Reveal answer", "Reveal all", "Hide all", "class guess"} <= named
+    assert named <= words, named - words
+    assert "Show answers" not in "".join("".join(c["source"]) for c in cells)
