@@ -312,7 +312,17 @@ def _input_with_h_off(phi: ArrayLike, h: ArrayLike, w: ArrayLike) -> FloatArray:
 
 
 def _none(phi, h, eps, w):
-    return np.zeros(np.broadcast_shapes(np.shape(phi), np.shape(h), np.shape(eps), np.shape(w)))
+    """No correction: zeros of the broadcast shape, after the same checks as every other entry."""
+    phi, h, eps, w = _finite_named(phi=phi, h=h, eps=eps, w=w)
+    _check_state(h)
+    return np.zeros(np.broadcast_shapes(phi.shape, h.shape, eps.shape, w.shape))
+
+
+def _linear_from_state(phi, h, eps, w):
+    """linear(φ, ε, W) at the actual input; h is not used, but is checked like every entry's."""
+    h = broadcast_named(phi=phi, h=h, eps=eps, w=w)[1]
+    _check_state(h)  # refuses NaN and infinity too
+    return linear(phi, eps, w)
 
 
 CORRECTIONS: dict[str, Correction] = {
@@ -321,7 +331,7 @@ CORRECTIONS: dict[str, Correction] = {
         Correction("exact", "exact: log σ(φ0+W+ε) + log σ(φ0) − log σ(φ0+W) − log σ(φ0+ε)",
                    lambda phi, h, eps, w: exact(_input_with_h_off(phi, h, w), eps, w)),
         Correction("linear", "§2 first approximation: W[σ(φ) − σ(φ+ε)] at the actual input φ",
-                   lambda phi, h, eps, w: linear(phi, eps, w)),
+                   _linear_from_state),
         Correction("sigmoid", "§2.1 sigmoid approximation with slope-matching gain α(W)",
                    lambda phi, h, eps, w: sigmoid(_input_with_h_off(phi, h, w), eps, w, gain=True)),
         Correction("sigmoid_nogain", "§2.1 sigmoid approximation with gain 1",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import os
 import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import gammaln, logsumexp
 
-from .numerics import as_binary_array, as_generator, check_count, check_real
+from .numerics import (MEMORY_LIMIT_ENV, as_binary_array, as_generator, check_budget, check_count, check_real,
+                       memory_limit_bytes)
 
 __all__ = [
     "bars",
@@ -63,6 +65,8 @@ def bars(size: int, n_samples: int, orientation: str, p_on: float = 0.25, rng: A
     if n_samples * size * size > _MAX_VALUES:
         raise ValueError(f"n_samples × size² = {n_samples * size * size:,} pixels is more than the "
                          f"{_MAX_VALUES:,} allowed (n_samples={n_samples}, size={size})")
+    check_budget("n_samples", n_samples * size * size, bytes_per_item=24.0,  # the lines, repeated, reshaped
+                 what=f"n_samples={n_samples} ({n_samples * size * size:,} pixels)")
     if not isinstance(orientation, str) or orientation not in ("horizontal", "vertical"):
         raise ValueError(f"orientation must be 'horizontal' or 'vertical', got {orientation!r}")
     p_on = check_real(p_on, "p_on")
@@ -124,6 +128,8 @@ def neighbouring_bits(n_on: int, n_bits: int) -> FloatArray:
     check_count(n_bits, "n_bits", 1)
     if not 1 <= n_on <= n_bits:
         raise ValueError(f"need 1 <= n_on <= n_bits, got n_on={n_on}, n_bits={n_bits}")
+    check_budget("n_bits", (n_bits - n_on + 1) * n_bits, bytes_per_item=8.0,
+                 what=f"n_bits={n_bits} ({(n_bits - n_on + 1) * n_bits:,} values)")
     patterns = np.zeros((n_bits - n_on + 1, n_bits))
     for start in range(n_bits - n_on + 1):
         patterns[start, start:start + n_on] = 1.0
@@ -167,44 +173,99 @@ def load_mnist_idx(images_path: str | os.PathLike, labels_path: str | os.PathLik
                    threshold: int = 127) -> tuple[FloatArray, NDArray[np.int64] | None]:
     """Read MNIST from IDX files you already have (``.gz`` or not), binarised at ``threshold``.
 
+    Only regular files are read (a FIFO or a device is refused at once). Each file's header is read
+    and checked first (magic number, dimensions, and the memory its declared shape needs, against
+    :func:`orbm_explore.numerics.memory_limit_bytes`); the body is then read, or decompressed, only up
+    to the size the header declares, so a file shorter or longer than its header, or a gzip bomb, is
+    refused without reading it all. A file declaring zero images gives arrays of shape (0, 784) and (0,).
+
     Returns
     -------
-    (images, labels) : shapes (n, 784) and (n,) (labels None if no path given)
+    (images, labels) : shapes (n, rows * cols) and (n,) (labels None if no path given)
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming ``images_path``/``labels_path`` (and the file) or ``threshold``.
     """
     threshold = check_real(threshold, "threshold")
-    images = _read_idx(images_path, "images_path")
-    if images.ndim != 3:
-        raise ValueError(f"images_path: {images_path} is not an IDX image file "
-                         f"(expected 3 dimensions, got {images.ndim})")
-    labels = None if labels_path is None else _read_idx(labels_path, "labels_path").astype(np.int64)
+    images = _read_idx(images_path, "images_path", n_dims=3)
+    labels = None if labels_path is None else _read_idx(labels_path, "labels_path", n_dims=1).astype(np.int64)
     if labels is not None and labels.shape != (images.shape[0],):
         raise ValueError(f"labels_path: {labels_path} holds {labels.shape} labels for {images.shape[0]} images")
-    flat = (images.reshape(images.shape[0], -1) > threshold).astype(np.float64)
+    n_images, rows, cols = images.shape
+    flat = (images.reshape(n_images, rows * cols) > threshold).astype(np.float64)
     return flat, labels
 
 
-def _read_idx(path: Any, name: str) -> np.ndarray:
+_IDX_CHUNK = 1 << 20
+# Peak bytes per IDX value while loading: the uint8 data, the boolean threshold and the float64 result.
+_IDX_BYTES_PER_VALUE = 10.0
+
+
+def _read_exactly(handle: Any, n_bytes: int) -> bytes:
+    """Read up to ``n_bytes`` + 1 bytes in chunks (never allocating more than the data read)."""
+    parts: list[bytes] = []
+    remaining = n_bytes + 1
+    while remaining > 0:
+        chunk = handle.read(min(remaining, _IDX_CHUNK))
+        if not chunk:
+            break
+        parts.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(parts)
+
+
+def _read_idx(path: Any, name: str, n_dims: int) -> np.ndarray:
+    from .modelio import ModelFileError, open_regular_file
+
     if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{name} must be a str or os.PathLike, got {type(path).__name__}")
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ValueError(f"{name}: no IDX file at {path}")
-    opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rb") as handle:
-            raw = handle.read()
-    except (OSError, EOFError) as err:
+        raw_handle = open_regular_file(path, "IDX file")
+    except ModelFileError as err:
+        raise ValueError(f"{name}: {err}") from None
+    compressed = path.suffix == ".gz"
+    try:
+        with raw_handle, (gzip.GzipFile(fileobj=raw_handle, mode="rb") if compressed else raw_handle) as handle:
+            magic = handle.read(4)
+            if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] != 0x08:
+                raise ValueError(f"{name}: {path} is not an unsigned-byte IDX file")
+            if magic[3] != n_dims:
+                what = "image" if n_dims == 3 else "label"
+                raise ValueError(f"{name}: {path} is not an IDX {what} file "
+                                 f"(expected {n_dims} dimensions, got {magic[3]})")
+            header = handle.read(4 * n_dims)
+            if len(header) < 4 * n_dims:
+                raise ValueError(f"{name}: {path} is truncated inside its header")
+            shape = struct.unpack(f">{n_dims}I", header)
+            n_values = 1
+            for size in shape:
+                n_values *= size
+            need, limit = n_values * _IDX_BYTES_PER_VALUE, memory_limit_bytes()
+            if need > limit:
+                raise ValueError(f"{name}: {path} declares shape {shape} ({n_values:,} values), which would need "
+                                 f"about {need / 2**30:.3g} GiB, more than the limit of {limit / 2**30:.3g} GiB "
+                                 f"(${MEMORY_LIMIT_ENV})")
+            if not compressed:
+                held = os.fstat(raw_handle.fileno()).st_size - 4 - 4 * n_dims
+                if held != n_values:
+                    problem = "is truncated" if held < n_values else "holds more data than its header declares"
+                    raise ValueError(f"{name}: {path} {problem}: header says {shape} ({n_values:,} values), "
+                                     f"the file holds {held:,}")
+            body = _read_exactly(handle, n_values)
+    except ValueError:
+        raise
+    except (OSError, EOFError, zlib.error) as err:
         raise ValueError(f"{name}: cannot read {path} ({type(err).__name__}: {err})") from None
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
-        raise ValueError(f"{name}: {path} is not an unsigned-byte IDX file")
-    n_dims = raw[3]
-    if len(raw) < 4 + 4 * n_dims:
-        raise ValueError(f"{name}: {path} is truncated inside its header")
-    shape = struct.unpack(f">{n_dims}I", raw[4:4 + 4 * n_dims])
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * n_dims)
-    if data.size != int(np.prod(shape, dtype=object)):
-        raise ValueError(f"{name}: {path} is truncated: header says {shape}, found {data.size} values")
-    return data.reshape(shape)
+    if len(body) != n_values:
+        problem = "is truncated" if len(body) < n_values else "holds more data than its header declares"
+        found = f"{len(body):,}" if len(body) <= n_values else "more"
+        raise ValueError(f"{name}: {path} {problem}: header says {shape} ({n_values:,} values), found {found}")
+    return np.frombuffer(body, dtype=np.uint8).reshape(shape)
 
 
 @dataclass(frozen=True)

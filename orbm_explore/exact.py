@@ -18,7 +18,7 @@ from scipy.linalg import lapack
 from scipy.special import log_expit, logsumexp
 
 from .corrections import get_correction
-from .numerics import as_binary_array, as_float_array, check_count
+from .numerics import MEMORY_LIMIT_ENV, as_binary_array, as_float_array, check_count, memory_limit_bytes
 from .rbm import RBM, as_batch
 from .sampling import SCHEDULES
 from .two_cause import TwoCauseRBM
@@ -73,11 +73,12 @@ def _format_bytes(n_bytes: float) -> str:
 def _check_memory(n_floats: float, what: str) -> None:
     """Refuse a computation whose estimated peak memory (in float64 numbers) exceeds MAX_BYTES."""
     n_bytes = float(n_floats) * _FLOAT
-    if n_bytes > MAX_BYTES:
+    limit = min(MAX_BYTES, memory_limit_bytes())  # never more than the package's memory budget either
+    if n_bytes > limit:
         raise ValueError(
             f"{what} would need about {_format_bytes(n_bytes)} of memory, more than the "
-            f"{_format_bytes(MAX_BYTES)} that exact enumeration allows (orbm_explore.exact.MAX_BYTES); "
-            "use a smaller model or a sampler")
+            f"{_format_bytes(limit)} that exact enumeration allows (orbm_explore.exact.MAX_BYTES, or "
+            f"${MEMORY_LIMIT_ENV} if lower); use a smaller model or a sampler")
 
 
 def _check_rbm(rbm: Any, name: str = "rbm") -> None:

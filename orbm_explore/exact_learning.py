@@ -57,6 +57,42 @@ PARAMETERS = ("a_weights", "a_visible_bias", "a_hidden_bias", "b_weights", "b_vi
 _MAX_JOINT_HIDDEN = 16
 
 
+def _check_diverged(model: TwoCauseRBM | RBM, step: int, what: str) -> None:
+    """Stop training with a clear error once a parameter is non-finite or beyond the model's input bound.
+
+    The same test and message as the sampling trainers (:mod:`orbm_explore.training`), so that no trainer
+    returns a model the library would refuse (its constructor, ``copy`` and ``save``).
+    """
+    try:
+        if isinstance(model, RBM):
+            if not all(np.all(np.isfinite(array)) for array in model.to_arrays().values()):
+                raise ValueError("a parameter is NaN or infinite")
+            RBM.check_arrays(model.to_arrays())
+        else:
+            if not all(np.all(np.isfinite(array)) for array in model.parameters().values()):
+                raise ValueError("a parameter is NaN or infinite")
+            TwoCauseRBM.check_arrays(model.parameters())
+    except ValueError as err:
+        raise ValueError(f"{what} diverged in step {step + 1} (the parameters are no longer finite or usable: "
+                         f"{err}); lower the learning_rate or the momentum") from None
+
+
+def _check_frozen(frozen: Any, params: dict[str, FloatArray]) -> frozenset[str]:
+    """``frozen`` as a set of parameter names, or a clear error naming ``frozen``."""
+    if isinstance(frozen, str):  # a single name would otherwise be read letter by letter
+        frozen = (frozen,)
+    try:
+        items = list(frozen)
+    except TypeError:
+        raise TypeError(f"frozen must be a collection of parameter names among {sorted(params)}, "
+                        f"got {frozen!r} ({type(frozen).__name__})") from None
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"frozen must hold parameter names (str) among {sorted(params)}, "
+                            f"got {item!r} ({type(item).__name__})")
+    return frozenset(items)
+
+
 def _check_model_and_data(model: Any, data: Any, name: str = "data") -> FloatArray:
     if not isinstance(model, TwoCauseRBM):
         raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
@@ -215,6 +251,7 @@ def train_exact(model: TwoCauseRBM, data: Any, steps: int = 2000, learning_rate:
     if nonnegative:
         for key in ("a_weights", "b_weights"):
             np.maximum(params[key], 0.0, out=params[key])
+    frozen = _check_frozen(frozen, params)
     unknown = set(frozen) - set(params)
     if unknown:
         raise ValueError(f"frozen must name parameters among {sorted(params)}, got {sorted(unknown)}")
@@ -222,19 +259,21 @@ def train_exact(model: TwoCauseRBM, data: Any, steps: int = 2000, learning_rate:
     history = ExactHistory()
     data, counts = np.unique(data, axis=0, return_counts=True)  # each distinct composite once, weighted
     counts = counts.astype(np.float64)
-    for _ in range(steps):
+    for index in range(steps):
         value, grads = _log_likelihood_and_gradient(model, data, counts, empty_penalty)
         history.log_likelihood.append(value)
-        for key, param in params.items():
-            if key in frozen:
-                continue
-            step = grads[key]
-            if weight_decay and key.endswith("weights"):
-                step = step - weight_decay * param
-            velocity[key] = momentum * velocity[key] + learning_rate * step
-            param += velocity[key]
-            if nonnegative and key.endswith("weights"):
-                np.maximum(param, 0.0, out=param)
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported after the step
+            for key, param in params.items():
+                if key in frozen:
+                    continue
+                step = grads[key]
+                if weight_decay and key.endswith("weights"):
+                    step = step - weight_decay * param
+                velocity[key] = momentum * velocity[key] + learning_rate * step
+                param += velocity[key]
+                if nonnegative and key.endswith("weights"):
+                    np.maximum(param, 0.0, out=param)
+        _check_diverged(model, index, "exact training")
     history.log_likelihood.append(_log_likelihood_and_gradient(model, data, counts, empty_penalty)[0])
     return model, history
 
@@ -273,10 +312,12 @@ def train_rbm_exact(data: Any, n_hidden: int, steps: int = 2000, learning_rate: 
         p_h = expit(psi)
         grads = (p_h.T @ data / len(data) - (states * prior[:, None]).T @ s_model,
                  data.mean(axis=0) - prior @ s_model, p_h.mean(axis=0) - prior @ states)
-        for param, vel, grad in zip((rbm.weights, rbm.visible_bias, rbm.hidden_bias), velocity, grads):
-            vel *= momentum
-            vel += learning_rate * grad
-            param += vel
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported after the step
+            for param, vel, grad in zip((rbm.weights, rbm.visible_bias, rbm.hidden_bias), velocity, grads):
+                vel *= momentum
+                vel += learning_rate * grad
+                param += vel
+        _check_diverged(rbm, step, "exact RBM training")
     return rbm, history
 
 
@@ -290,6 +331,8 @@ def random_start(n_hidden_a: int, n_hidden_b: int, n_visible: int, scale: float 
     check_count(n_hidden_b, "n_hidden_b", minimum=1, maximum=16)
     check_count(n_visible, "n_visible", minimum=1, maximum=10**6)
     scale = check_real(scale, "scale", minimum=0.0, maximum=1e6)
+    if not isinstance(merged, (bool, np.bool_)):
+        raise TypeError(f"merged must be True or False, got {merged!r} ({type(merged).__name__})")
     rng = as_generator(rng)
     a = RBM(rng.normal(0, scale, (n_hidden_a, n_visible)), np.zeros(n_visible), np.zeros(n_hidden_a))
     b = RBM(rng.normal(0, scale, (n_hidden_b, n_visible)), np.zeros(n_visible), np.zeros(n_hidden_b))
@@ -315,7 +358,7 @@ def bars_causes(size: int, bars_a: Any, weight: float = 8.0, belief_bias: float 
     TwoCauseRBM with len(bars_a) + 2·size - len(bars_a) hidden units and size² visible units.
     """
     check_count(size, "size", minimum=1, maximum=1000)
-    owned = [int(k) for k in np.asarray(as_finite_array(bars_a, "bars_a"), dtype=np.int64).ravel()]
+    owned = _bar_indices(bars_a)
     if len(set(owned)) != len(owned) or not all(0 <= k < 2 * size for k in owned) or not 0 < len(owned) < 2 * size:
         raise ValueError(f"bars_a must list distinct bars in [0, {2 * size}), at least one and not all, got {bars_a!r}")
     weight = check_real(weight, "weight")
@@ -330,6 +373,27 @@ def bars_causes(size: int, bars_a: Any, weight: float = 8.0, belief_bias: float 
     bias = np.log(p_on / (1 - p_on))
     causes = [RBM(drawings[ks], np.full(size * size, -20.0), np.full(len(ks), bias)) for ks in (owned, others)]
     return TwoCauseRBM(causes[0], causes[1], np.full(size * size, float(belief_bias)))
+
+
+def _bar_indices(bars_a: Any) -> list[int]:
+    """``bars_a`` as a list of Python ints; only integers are indices (no bools, floats or strings)."""
+    if isinstance(bars_a, (str, bytes)) or bars_a is None:
+        raise TypeError(f"bars_a must be a sequence of integer bar indices, got {bars_a!r}")
+    if isinstance(bars_a, np.ndarray):
+        from .numerics import check_plain_array
+
+        check_plain_array(bars_a, "bars_a")
+        if bars_a.dtype.kind not in "iu":
+            raise TypeError(f"bars_a must hold integer bar indices, got an array of dtype {bars_a.dtype}")
+        return [int(k) for k in bars_a.ravel()]
+    try:
+        items = list(bars_a)
+    except TypeError:
+        raise TypeError(f"bars_a must be a sequence of integer bar indices, got {type(bars_a).__name__}") from None
+    for k in items:
+        if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
+            raise TypeError(f"bars_a must hold integer bar indices, got {k!r} ({type(k).__name__})")
+    return [int(k) for k in items]
 
 
 def attribution(model: TwoCauseRBM, v: Any, part_a: Any, part_b: Any, empty_penalty: float = 0.0) -> float:

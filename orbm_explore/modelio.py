@@ -11,6 +11,13 @@ Paths: :func:`save_arrays` adds ``.npz`` to a path without that suffix (as
 numpy does), and :func:`load_arrays` reads the path as given if it exists,
 else the same path with ``.npz`` added, so whatever path ``save`` accepts,
 ``load`` accepts.
+
+Only regular files are read: a FIFO, a device such as ``/dev/zero`` or a socket
+is refused before any byte is read. Saving through a symbolic link writes the
+link's target (atomically, with a temporary file in the target's folder) and
+leaves the link in place. A model whose parameters break the package's input
+bound is refused by :func:`save_arrays` and :func:`load_arrays` alike, with the
+same message (both take the model's ``check``).
 """
 
 from __future__ import annotations
@@ -18,15 +25,16 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, BinaryIO, Callable, Mapping
 
 import numpy as np
 from numpy.lib import format as npy_format
 
-__all__ = ["ModelFileError", "FORMAT_VERSION", "MAX_ARRAY_BYTES", "save_arrays", "load_arrays"]
+__all__ = ["ModelFileError", "FORMAT_VERSION", "MAX_ARRAY_BYTES", "save_arrays", "load_arrays", "open_regular_file"]
 
 FORMAT_VERSION = 1
 #: The largest array (in bytes, as float64) a model file may claim; larger claims are refused unread.
@@ -50,7 +58,43 @@ def _as_path(path: Any) -> Path:
 
 
 def _save_path(path: Path) -> Path:
-    return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+    path = path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
+    if path.is_symlink():  # write the link's target, keep the link (documented in the module docstring)
+        path = Path(os.path.realpath(path))
+    return path
+
+
+_FILE_TYPES = [(stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory")]
+
+
+def open_regular_file(path: Path, what: str = "model file") -> BinaryIO:
+    """Open ``path`` for binary reading only if it is a regular file; never blocks on a FIFO.
+
+    The file is opened non-blocking and checked with ``fstat`` before any byte is read, so a FIFO,
+    ``/dev/zero``, ``/dev/urandom`` or a socket is refused at once.
+
+    Raises
+    ------
+    ModelFileError
+        Naming ``path`` and what it is instead (``what`` names the expected kind of file).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        raise ModelFileError(f"cannot open {path}: {err.strerror or err}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((label for test, label in _FILE_TYPES if test(mode)), "not a regular file")
+            raise ModelFileError(f"{path} is {kind}, not a regular {what}; only regular files are read")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _load_path(path: Path) -> Path:
@@ -97,7 +141,8 @@ def _glob_escape(text: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
-def save_arrays(path: str | os.PathLike, kind: str, arrays: Mapping[str, Any]) -> Path:
+def save_arrays(path: str | os.PathLike, kind: str, arrays: Mapping[str, Any],
+                check: Callable[[Mapping[str, np.ndarray]], None] | None = None) -> Path:
     """Write ``arrays`` plus a kind tag and format version to ``path`` atomically.
 
     The data go to a temporary file ``.NAME.<pid>.<token>.tmp`` in the same
@@ -113,6 +158,10 @@ def save_arrays(path: str | os.PathLike, kind: str, arrays: Mapping[str, Any]) -
         The kind tag (for example ``"RBM"``).
     arrays : mapping of str to array_like
         Real, finite arrays.
+    check : callable, optional
+        The model's own check of its arrays (for example the input bound); it raises ValueError with a
+        message that is then given as ``"<path>: <message>"``, exactly as :func:`load_arrays` gives it.
+        Saving through a symbolic link writes the target and keeps the link.
 
     Returns
     -------
@@ -126,6 +175,8 @@ def save_arrays(path: str | os.PathLike, kind: str, arrays: Mapping[str, Any]) -
     ValueError
         If an array holds NaN or infinity (a model that cannot be loaded back is never written).
     ModelFileError
+        If ``check`` refuses the arrays (a ModelFileError is a ValueError).
+    ModelFileError
         If the file cannot be written there (a directory, a missing permission, a parent that is a file).
     """
     given = _as_path(path)
@@ -138,8 +189,9 @@ def save_arrays(path: str | os.PathLike, kind: str, arrays: Mapping[str, Any]) -
         if array.dtype.kind not in "biuf":
             raise TypeError(f"{name} must be a real array to be saved, got dtype {array.dtype}")
         if not np.all(np.isfinite(array)):
-            raise ValueError(f"{name} contains NaN or infinite values; refusing to save a non-finite model to {path}")
+            raise ModelFileError(f"{path}: array {name!r} contains NaN or infinite values")  # as load_arrays says
         payload[name] = array
+    _run_check(check, payload, path)
     payload["kind"] = np.array(kind)
     payload["format_version"] = np.array(FORMAT_VERSION)
     if path.is_dir():
@@ -182,6 +234,18 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _run_check(check: Callable[[Mapping[str, np.ndarray]], None] | None, arrays: Mapping[str, np.ndarray],
+               path: Path) -> None:
+    if check is None:
+        return
+    try:
+        check({name: np.asarray(value, dtype=np.float64) for name, value in arrays.items()})
+    except ModelFileError:
+        raise
+    except ValueError as err:
+        raise ModelFileError(f"{path}: {err}") from None
 
 
 # ------------------------------------------------------------------------------ load
@@ -248,7 +312,8 @@ def _read_tag(archive: zipfile.ZipFile, path: Path, name: str, kinds: str) -> np
 
 
 def load_arrays(path: str | os.PathLike, kind: str, shapes: Mapping[str, tuple[str, ...]],
-                optional: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, np.ndarray]:
+                optional: Mapping[str, tuple[str, ...]] | None = None,
+                check: Callable[[Mapping[str, np.ndarray]], None] | None = None) -> dict[str, np.ndarray]:
     """Read a file written by :func:`save_arrays` and check it.
 
     Parameters
@@ -263,6 +328,9 @@ def load_arrays(path: str | os.PathLike, kind: str, shapes: Mapping[str, tuple[s
         appears.
     optional : mapping of array name to a tuple of dimension names, optional
         Arrays checked the same way when present.
+    check : callable, optional
+        The model's own check of the arrays read (see :func:`save_arrays`); its ValueError becomes a
+        ModelFileError ``"<path>: <message>"``.
 
     Returns
     -------
@@ -272,7 +340,9 @@ def load_arrays(path: str | os.PathLike, kind: str, shapes: Mapping[str, tuple[s
     Raises
     ------
     ModelFileError
-        With a message naming the file (and the array, where one is at fault) and what is wrong.
+        With a message naming the file (and the array, where one is at fault) and what is wrong;
+        also for a path that is not a regular file (FIFO, device, socket) and for an archive with
+        two members of the same name.
     TypeError
         If ``path`` is not a path.
     """
@@ -281,15 +351,24 @@ def load_arrays(path: str | os.PathLike, kind: str, shapes: Mapping[str, tuple[s
         raise ModelFileError(f"no model file at {path}")
     if path.is_dir():
         raise ModelFileError(f"{path} is a directory, not a model file")
+    handle = open_regular_file(path)
     try:
-        if not zipfile.is_zipfile(path):
+        if not zipfile.is_zipfile(handle):
             raise ModelFileError(f"{path} is corrupt or truncated (not an .npz archive)")
-        archive = zipfile.ZipFile(path)
+        handle.seek(0)
+        archive = zipfile.ZipFile(handle)
     except ModelFileError:
+        handle.close()
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+        handle.close()
         raise ModelFileError(f"{path} is corrupt or truncated ({type(err).__name__}: {err})") from None
-    with archive:
+    with handle, archive:
+        names = archive.namelist()
+        if len(names) != len(set(names)):
+            duplicate = next(name for name in names if names.count(name) > 1)
+            raise ModelFileError(f"{path} is corrupt: it holds {names.count(duplicate)} members named "
+                                 f"{duplicate!r} (array {duplicate.removesuffix('.npy')!r})")
         tag = _read_tag(archive, path, "kind", "U")
         found_kind = str(tag[()]) if tag is not None and tag.ndim == 0 else None
         if tag is not None and found_kind is None:
@@ -327,4 +406,5 @@ def load_arrays(path: str | os.PathLike, kind: str, shapes: Mapping[str, tuple[s
             if not np.all(np.isfinite(converted)):
                 raise ModelFileError(f"{path}: array {name!r} contains NaN or infinite values")
             out[name] = converted
+        _run_check(check, out, path)
     return out

@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit, log_expit
 
 from .modelio import load_arrays, save_arrays
-from .numerics import as_binary_array, as_float_array, as_generator, bernoulli, check_count
+from .numerics import as_binary_array, as_float_array, as_generator, bernoulli, check_budget, check_count
 
 __all__ = ["RBM", "as_batch", "bernoulli"]
 
@@ -30,9 +30,12 @@ FloatArray = NDArray[np.float64]
 MAX_INPUT = 1e300
 # Gibbs steps a single call may ask for.
 MAX_STEPS = 10**9
-# Units per layer, and weights, that RBM.random will allocate (10^9 weights are 8 GB).
+# Units per layer that RBM.random will allocate; the number of weights is checked against the memory budget
+# (numerics.check_budget): a new RBM briefly holds two copies of its weights (the draw and the model's own).
 MAX_UNITS = 10**7
-MAX_WEIGHTS = 10**9
+BYTES_PER_WEIGHT = 16.0
+# Peak bytes per chain and unit while sampling (the states, their probabilities and the random draws).
+BYTES_PER_CHAIN_UNIT = 32.0
 
 
 def as_batch(x: ArrayLike, width: int, name: str, binary: bool = True) -> tuple[FloatArray, bool]:
@@ -89,12 +92,19 @@ class RBM:
     # ------------------------------------------------------------------ basics
     @classmethod
     def random(cls, n_hidden: int, n_visible: int, scale: float = 1.0, rng: Any = None) -> "RBM":
-        """An RBM with weights and biases drawn from N(0, scale²)."""
+        """An RBM with weights and biases drawn from N(0, scale²).
+
+        Raises
+        ------
+        ValueError
+            If a size is out of range, or (a :class:`~orbm_explore.numerics.BudgetError`) if the weights
+            would not fit the memory budget of :func:`orbm_explore.numerics.check_budget` (16 bytes per weight
+            at the peak; raise the budget with ``$ORBM_EXPLORE_MEMORY_LIMIT``).
+        """
         check_count(n_hidden, "n_hidden", minimum=1, maximum=MAX_UNITS)
         check_count(n_visible, "n_visible", minimum=1, maximum=MAX_UNITS)
-        if n_hidden * n_visible > MAX_WEIGHTS:
-            raise ValueError(f"n_hidden × n_visible = {n_hidden * n_visible:,} weights would need "
-                             f"{n_hidden * n_visible * 8 / 2**30:.1f} GiB; at most {MAX_WEIGHTS:,} are allowed")
+        check_budget("n_hidden × n_visible", n_hidden * n_visible, bytes_per_item=BYTES_PER_WEIGHT,
+                     fixed_bytes=BYTES_PER_WEIGHT * (n_hidden + n_visible))
         scale = as_float_array(scale, "scale")
         if scale.ndim != 0 or not 0 <= scale <= 1e6:
             raise ValueError(f"scale must be a number between 0 and 1e6, got {scale!r}")
@@ -192,9 +202,16 @@ class RBM:
         Returns
         -------
         ndarray, shape (n_samples, n_hidden)
+
+        Raises
+        ------
+        ValueError
+            Naming ``n_samples`` when it is below 1 or (a BudgetError) when the chains would not fit the
+            memory budget of :func:`orbm_explore.numerics.check_budget`.
         """
         rng = as_generator(rng)
         check_count(n_samples, "n_samples", minimum=1)
+        check_budget("n_samples", n_samples, bytes_per_item=BYTES_PER_CHAIN_UNIT * (self.n_hidden + self.n_visible))
         check_count(n_steps, "n_steps", minimum=0, maximum=MAX_STEPS)
         if h_init is None:
             h = bernoulli(np.full((n_samples, self.n_hidden), 0.5), rng)
@@ -246,8 +263,12 @@ class RBM:
         return estimator
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write to ``path`` (.npz) atomically; see :func:`orbm_explore.modelio.save_arrays`."""
-        return save_arrays(path, "RBM", self.to_arrays())
+        """Write to ``path`` (.npz) atomically; see :func:`orbm_explore.modelio.save_arrays`.
+
+        A model that :meth:`load` would refuse (non-finite, or beyond the input bound) is refused here with
+        the same message; through a symbolic link the link's target is written.
+        """
+        return save_arrays(path, "RBM", self.to_arrays(), check=self.check_arrays)
 
     def to_arrays(self, prefix: str = "") -> dict[str, FloatArray]:
         return {prefix + "weights": self.weights, prefix + "visible_bias": self.visible_bias,
@@ -258,22 +279,31 @@ class RBM:
         return {prefix + "weights": (hidden, "n_visible"), prefix + "visible_bias": ("n_visible",),
                 prefix + "hidden_bias": (hidden,)}
 
+    @staticmethod
+    def check_arrays(arrays: Any, prefix: str = "") -> None:
+        """Raise ValueError, naming the array at fault, if ``arrays`` (as :meth:`to_arrays`) break the input bound."""
+        check_input_bound(arrays[prefix + "weights"], arrays[prefix + "visible_bias"], arrays[prefix + "hidden_bias"],
+                          prefix=prefix)
+
     @classmethod
     def load(cls, path: str | os.PathLike) -> "RBM":
         """Read a model written by :meth:`save`; never unpickles; raises ModelFileError on a bad file."""
-        arrays = load_arrays(path, "RBM", cls.array_shapes())
+        arrays = load_arrays(path, "RBM", cls.array_shapes(), check=cls.check_arrays)
         return cls(arrays["weights"], arrays["visible_bias"], arrays["hidden_bias"])
 
 
-def check_input_bound(weights: FloatArray, visible_bias: FloatArray, hidden_bias: FloatArray) -> None:
+def check_input_bound(weights: FloatArray, visible_bias: FloatArray, hidden_bias: FloatArray,
+                      prefix: str = "") -> None:
     """Refuse parameters so large that a unit's total input Σ|W| + |bias| could exceed MAX_INPUT.
 
-    weights (n_hidden, n_visible), visible_bias (n_visible,), hidden_bias (n_hidden,).
+    weights (n_hidden, n_visible), visible_bias (n_visible,), hidden_bias (n_hidden,). The message names
+    the array at fault (``prefix`` + the bias's name when the bias alone is too large, else the weights).
     """
-    with np.errstate(over="ignore"):  # an overflow to inf is refused below
-        bounds = (("visible", np.abs(weights).sum(axis=0) + np.abs(visible_bias)),
-                  ("hidden", np.abs(weights).sum(axis=1) + np.abs(hidden_bias)))
-    for name, bound in bounds:
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow to inf is refused below
+        bounds = (("visible", np.abs(weights).sum(axis=0) + np.abs(visible_bias), "visible_bias", visible_bias),
+                  ("hidden", np.abs(weights).sum(axis=1) + np.abs(hidden_bias), "hidden_bias", hidden_bias))
+    for name, bound, bias_name, bias in bounds:
         if bound.size and not np.max(bound) <= MAX_INPUT:
-            raise ValueError(f"weights and biases are too large: a {name} unit's total input could reach "
-                             f"{np.max(bound):.3g}, above {MAX_INPUT:g}")
+            culprit = bias_name if not np.max(np.abs(bias)) <= MAX_INPUT else "weights"
+            raise ValueError(f"weights and biases are too large (array {prefix + culprit!r}): a {name} unit's "
+                             f"total input could reach {np.max(bound):.3g}, above {MAX_INPUT:g}")

@@ -16,8 +16,9 @@ from numpy.typing import NDArray
 from scipy.special import expit
 from tqdm.auto import tqdm
 
-from .numerics import as_binary_array, as_float_array, as_generator, check_count, check_real
+from .numerics import as_binary_array, as_float_array, as_generator, check_budget, check_count, check_real
 from .rbm import RBM, as_batch, bernoulli
+from .sampling import MAX_SWEEPS
 from .two_cause import TwoCauseRBM
 
 __all__ = ["RECOMMENDED_SEPARATION", "pair_model", "separate", "rbm_reconstruct", "pixel_accuracy", "cross_entropy",
@@ -30,6 +31,10 @@ FloatArray = NDArray[np.float64]
 #: sweeps of every chain (240 correlated draws per composite; the plain-RBM baseline averages 10
 #: independent ones). Cross-entropy punishes a noisy picture, and the sampler's draws are correlated,
 #: so the average needs many more of them than the baseline does.
+# Peak bytes per composite and unit in pair_model (the images, states and the offset fit; measured 31),
+# and per chain and unit in separate (states, sums, reconstructions and one sweep's temporaries; measured 72).
+_BYTES_PER_VALUE = 48.0
+_BYTES_PER_CHAIN_VALUE = 96.0
 RECOMMENDED_SEPARATION = {"n_sweeps": 40, "n_average": 30, "n_chains": 8}
 
 
@@ -71,7 +76,8 @@ def pair_model(rbm_a: RBM, rbm_b: RBM, train_a: Any, train_b: Any, rng: Any = No
     rng : None, int or Generator
         Draws the pairs of images and the causes' hidden units.
     n_composites : int >= 1
-        Synthetic composites fitted.
+        Synthetic composites fitted; checked against the memory budget of
+        :func:`orbm_explore.numerics.check_budget` before any work (``$ORBM_EXPLORE_MEMORY_LIMIT``).
     prior_precision : float > 0
         Precision λ of the Gaussian prior on b around the merged bias (per pixel;
         the data term has weight 1 per composite, so λ = 0.1 matters only where
@@ -96,6 +102,8 @@ def pair_model(rbm_a: RBM, rbm_b: RBM, train_a: Any, train_b: Any, rng: Any = No
                              f"got {train.shape}")
         images.append(train)
     check_count(n_composites, "n_composites", minimum=1)
+    check_budget("n_composites", n_composites,
+                 bytes_per_item=_BYTES_PER_VALUE * (rbm_a.n_visible + rbm_a.n_hidden + rbm_b.n_hidden))
     prior_precision = check_real(prior_precision, "prior_precision", minimum=0.0, open_below=True)
     rng = as_generator(rng)
     rbm_a, rbm_b = rbm_a.copy(), rbm_b.copy()
@@ -171,6 +179,8 @@ def separate(model: TwoCauseRBM, v: Any, n_sweeps: int = 50, correction: str = "
         "solo": σ(φ^A), cause A with its own visible bias; "counterfactual": P(v | h^A, h^B = 0).
     rng : None, int or Generator
     n_chains : int >= 1
+        Checked (with the rows of v) against the memory budget of :func:`orbm_explore.numerics.check_budget`
+        before any work; raise it with ``$ORBM_EXPLORE_MEMORY_LIMIT``.
     progress : bool
         Show a tqdm progress bar over sweeps.
 
@@ -180,13 +190,16 @@ def separate(model: TwoCauseRBM, v: Any, n_sweeps: int = 50, correction: str = "
     """
     if not isinstance(model, TwoCauseRBM):
         raise TypeError(f"model must be a TwoCauseRBM, got {type(model).__name__}")
-    check_count(n_sweeps, "n_sweeps", minimum=1)
+    check_count(n_sweeps, "n_sweeps", minimum=1, maximum=MAX_SWEEPS)
     check_count(n_average, "n_average", minimum=1, maximum=n_sweeps)
     check_count(n_chains, "n_chains", minimum=1)
-    if mode not in ("solo", "counterfactual"):
+    if not isinstance(mode, str) or mode not in ("solo", "counterfactual"):
         raise ValueError(f"mode must be 'solo' or 'counterfactual', got {mode!r}")
+    if not isinstance(progress, (bool, np.bool_)):
+        raise TypeError(f"progress must be True or False, got {progress!r} ({type(progress).__name__})")
     rng = as_generator(rng)
     v, single = as_batch(v, model.n_visible, "v")
+    check_chains_budget(model, len(v), n_chains)
     sampler = model.posterior_sampler(correction)
     state = sampler.init(np.repeat(v, n_chains, axis=0), rng=rng)
     total_a = np.zeros_like(state.v)
@@ -202,6 +215,13 @@ def separate(model: TwoCauseRBM, v: Any, n_sweeps: int = 50, correction: str = "
             total_b += recon_b
     out = [(total / n_average).reshape(len(v), n_chains, -1).mean(axis=1) for total in (total_a, total_b)]
     return (out[0][0], out[1][0]) if single else (out[0], out[1])
+
+
+def check_chains_budget(model: TwoCauseRBM, n_rows: int, n_chains: int) -> None:
+    """Refuse (a BudgetError naming ``n_chains``) a :func:`separate` run of ``n_rows`` composites × ``n_chains``
+    chains that would not fit the memory budget of :func:`orbm_explore.numerics.check_budget`."""
+    check_budget("n_chains", n_chains, bytes_per_item=_BYTES_PER_CHAIN_VALUE * n_rows
+                 * (model.n_visible + model.a.n_hidden + model.b.n_hidden))
 
 
 def rbm_reconstruct(rbm: RBM, v: Any, n_average: int = 10, rng: Any = None) -> FloatArray:

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from .numerics import as_float_array, check_count
+from .numerics import as_float_array, check_budget, check_count
 
 __all__ = ["total_variation", "kl_divergence", "expected_tv_floor", "GoodnessOfFit", "g_test", "counts",
            "SUM_TOLERANCE"]
@@ -119,6 +119,7 @@ def counts(indices: ArrayLike, n_states: int) -> NDArray[np.int64]:
         If an index is not an integer in [0, n_states).
     """
     n_states = check_count(n_states, "n_states", minimum=1)
+    check_budget("n_states", n_states, bytes_per_item=8.0)  # the histogram (int64)
     array = as_float_array(indices, "indices")
     if array.size:
         if not (np.isfinite(array).all() and (array == np.round(array)).all()):

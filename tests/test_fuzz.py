@@ -85,7 +85,8 @@ def test_the_judge_can_fail():
 
 # Entry points that take no arguments, or are not called by users (types, constants, re-exports).
 NOT_FUZZED = {
-    "numerics": {"as_float_array", "as_binary_array", "broadcast_named", "bernoulli", "check_count"},
+    "numerics": {"as_float_array", "as_binary_array", "broadcast_named", "bernoulli", "check_count",
+                 "memory_limit_bytes", "BudgetError", "MEMORY_LIMIT_ENV"},
     "corrections": {"Correction", "CORRECTIONS", "log_sigmoid", "softplus", "exact_reference"},
     "rbm": {"as_batch", "bernoulli"},
     "sampling": {"Cause", "PosteriorState", "PosteriorSampler", "layer_psi", "sequential_sweep", "parallel_sweep",

@@ -51,6 +51,7 @@ class Case:
     names: tuple[str, ...]
     kind: str = "bad"  # "bad" or "edge"
     error: Any = VALUE_ERRORS
+    isolated: bool = False  # run in a forked child under a memory cap (see run_isolated)
 
     @property
     def owner(self) -> str:
@@ -68,8 +69,13 @@ def bad(module: str, id: str, call: Callable[[], Any], *names: str, error: Any =
     CASES.append(Case(module, id, call, names, "bad", error))
 
 
-def edge(module: str, id: str, call: Callable[[], Any], *names: str) -> None:
-    CASES.append(Case(module, id, call, names, "edge"))
+def edge(module: str, id: str, call: Callable[[], Any], *names: str, isolated: bool = False) -> None:
+    CASES.append(Case(module, id, call, names, "edge", isolated=isolated))
+
+
+def capped(module: str, id: str, call: Callable[[], Any], *names: str, error: Any = VALUE_ERRORS) -> None:
+    """A bad row run in a forked child under a memory cap: a hang, a MemoryError or a crash fails it."""
+    CASES.append(Case(module, id, call, names, "bad", error, isolated=True))
 
 
 # ------------------------------------------------------------------------------ fixtures
@@ -545,6 +551,12 @@ def axes():
 
 
 reals("plots", "draw_correction_panels", lambda x: M("plots").draw_correction_panels(w=x, n=5), "w")
+bad("plots", "switch_line_legend(3)", lambda: M("plots").switch_line_legend(3), "target")
+reals("plots", "error_maps_figure", lambda x: M("plots").error_maps_figure(x, 10.0, 0, ["linear"], n=5), "w")
+bad("plots", "error_maps_figure(names=['bogus'])",
+    lambda: M("plots").error_maps_figure(3.0, 10.0, 0, ["bogus"], n=5), "correction", "names")
+counts("plots", "error_maps_figure", lambda n: M("plots").error_maps_figure(3.0, 10.0, 0, ["linear"], n=n), "n")
+bad("plots", "draw_input_definitions('ax', ...)", lambda: M("plots").draw_input_definitions("ax", axes()), "ax_net")
 counts("plots", "draw_correction_panels", lambda n: M("plots").draw_correction_panels(n=n), "n")
 bad("plots", "update_correction_panels('panels', ...)", lambda: M("plots").update_correction_panels(
     "panels", 3.0, 10.0, 5), "panels")
@@ -555,6 +567,9 @@ reals("plots", "draw_log_ratio_cut", lambda x: M("plots").draw_log_ratio_cut(axe
 counts("plots", "draw_log_ratio_cut", lambda n: M("plots").draw_log_ratio_cut(axes(), 1.0, 3.0, n=n), "n")
 reals("plots", "draw_correction_cut", lambda x: M("plots").draw_correction_cut(axes(), 1.0, x, 10.0, n=11), "w")
 bad("plots", "draw_correction_cut ax='ax'", lambda: M("plots").draw_correction_cut("ax", 1.0, 3.0, 10.0), "ax")
+bad("plots", "switch_line_legend('fig')", lambda: M("plots").switch_line_legend("fig"), "target")
+reals("plots", "draw_input_definitions", lambda x: M("plots").draw_input_definitions(axes(), axes(), phi0=x), "phi0")
+bad("plots", "draw_input_definitions h=2", lambda: M("plots").draw_input_definitions(axes(), axes(), h=2), "h")
 bad("plots", "draw_architecture('ax')", lambda: M("plots").draw_architecture("ax"), "ax")
 bad("plots", "sampler_bias_figure(rbm, v)", lambda: M("plots").sampler_bias_figure(rbm(), V), "model")
 counts("plots", "sampler_bias_figure", lambda n: M("plots").sampler_bias_figure(model(), V, n_chains=n, n_sweeps=2),
@@ -604,6 +619,24 @@ bad("explore", "sweep_steps schedule='bogus'", lambda: explore("sweep_steps", mo
 bad("explore", "sweep_steps(rbm, v)", lambda: explore("sweep_steps", rbm(), V, "sequential"), "model")
 def alarm_steps():
     return explore("sweep_steps", M("toys").alarm_model(), [1], "sequential")
+
+
+bad("explore", "cause_joint('model')", lambda: explore("cause_joint", "model"), "model")
+bad("explore", "cause_joint(alarm=0.5)", lambda: explore("cause_joint", M("toys").alarm_model(), 0.5), "alarm")
+bad("explore", "cause_joint(alarm='on')", lambda: explore("cause_joint", M("toys").alarm_model(), "on"), "alarm")
+edge("explore", "cause_joint(alarm=None)", lambda: explore("cause_joint", M("toys").alarm_model()), "alarm")
+bad("explore", "cause_covariance(nan table)", lambda: explore("cause_covariance", [[NAN, 0.5], [0.25, 0.25]]), "table")
+bad("explore", "cause_covariance((3,) table)", lambda: explore("cause_covariance", [0.5, 0.25, 0.25]), "table")
+bad("explore", "cause_covariance(sum 2)", lambda: explore("cause_covariance", np.full((2, 2), 0.5)), "table")
+bad("explore", "cause_covariance(masked)", lambda: explore("cause_covariance", masked(np.full((2, 2), 0.25), NAN)),
+    "table", error=TypeError)
+bad("explore", "sampler_bias_table('model', v)", lambda: explore("sampler_bias_table", "model", V), "model")
+bad("explore", "sampler_bias_table(v=[2, 0, 1])", lambda: explore("sampler_bias_table", model(), [2.0, 0.0, 1.0]), "v")
+bad("explore", "sampler_bias_table(names=('bogus',))",
+    lambda: explore("sampler_bias_table", model(), V, names=("bogus",)), "correction", "names")
+bad("explore", "sampler_bias_table(schedule='random')",
+    lambda: explore("sampler_bias_table", model(), V, schedule="random"), "schedule")
+edge("explore", "sampler_bias_table -> BiasRow rows", lambda: explore("sampler_bias_table", model(), V), "v")
 
 
 bad("explore", "law_after_steps start nan", lambda: explore("law_after_steps", [NAN, 0.5, 0.25, 0.25], alarm_steps(),
@@ -662,6 +695,288 @@ bad("widgets", "Slider.check(nan)", lambda: M("widgets").Slider("w", "w", -1.0, 
 bad("widgets", "Choice.check('bogus')", lambda: M("widgets").Choice("c", "c", ["a", "b"], "a").check("bogus"), "c")
 
 
+# ------------------------------------------------------------------- reliability, third pass (issue 23)
+# Special files, array subclasses, training that diverges, files beyond the input bound, unbounded sizes,
+# non-integer indices and string flags. Rows marked capped run in a forked child with the memory budget
+# $ORBM_EXPLORE_MEMORY_LIMIT = 1 GiB and an address-space cap 2 GiB above the parent's: a hang, a
+# MemoryError or a crash fails the row instead of the test run.
+_SCRATCH: list[str] = []
+
+
+def scratch() -> str:
+    """A private temporary folder for the file rows (made on first use, removed at exit).
+
+    Made in the parent before any capped row forks, so that children (which leave by os._exit) share it.
+    """
+    if not _SCRATCH:
+        import atexit
+        import shutil
+        import tempfile
+
+        _SCRATCH.append(tempfile.mkdtemp(prefix="orbm-fuzz-"))
+        atexit.register(shutil.rmtree, _SCRATCH[0], True)
+    return _SCRATCH[0]
+
+
+def fifo(name: str) -> str:
+    import os
+
+    path = os.path.join(scratch(), name)
+    if not os.path.exists(path):
+        os.mkfifo(path)
+    return path
+
+
+def scratch_file(name: str, data: bytes, compressed: bool = False) -> str:
+    import gzip
+    import os
+
+    path = os.path.join(scratch(), name)
+    with (gzip.open(path, "wb", compresslevel=1) if compressed else open(path, "wb")) as handle:
+        handle.write(data)
+    return path
+
+
+def idx_bytes(shape: tuple[int, ...], n_values: int | None = None) -> bytes:
+    """An unsigned-byte IDX file declaring ``shape`` and holding ``n_values`` zero bytes (default: all)."""
+    import struct
+
+    n = int(np.prod(shape)) if n_values is None else n_values
+    return bytes([0, 0, 8, len(shape)]) + struct.pack(f">{len(shape)}I", *shape) + bytes(n)
+
+
+def gzip_bomb() -> str:
+    """A small .gz (about 1 MB) that declares one 28×28 image and inflates to 1 GiB.
+
+    gzip readers read concatenated members as one stream: the header's member, then one member of
+    16 MiB of zeros repeated 64 times (compressed once, so the file is made in a fraction of a second).
+    """
+    import gzip
+    import os
+
+    path = os.path.join(scratch(), "bomb.idx.gz")
+    if not os.path.exists(path):
+        zeros = gzip.compress(bytes(16 << 20), compresslevel=9)
+        with open(path + ".part", "wb") as handle:
+            handle.write(gzip.compress(idx_bytes((1, 28, 28))))
+            for _ in range(64):
+                handle.write(zeros)
+        os.replace(path + ".part", path)
+    return path
+
+
+def beyond_bound_rbm():
+    """An RBM whose weights were pushed past the input bound after construction (as a diverged trainer would)."""
+    m = rbm()
+    m.weights[0, 0] = 1e305
+    return m
+
+
+def beyond_bound_file() -> str:
+    import os
+
+    path = os.path.join(scratch(), "beyond.npz")
+    M("modelio").save_arrays(path, "RBM", beyond_bound_rbm().to_arrays())  # no check: the file a bug would write
+    return path
+
+
+def duplicate_member_file() -> str:
+    import io
+    import os
+    import zipfile
+
+    path = os.path.join(scratch(), "duplicate.npz")
+    rbm().save(path)
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros((2, 3)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
+        with zipfile.ZipFile(path, "a") as archive:
+            archive.writestr("weights.npy", buffer.getvalue())
+    return path
+
+
+def save_through_symlink():
+    """Saving through a symlink writes the target atomically and keeps the link (documented in README)."""
+    import os
+
+    folder = scratch()
+    target, link = os.path.join(folder, "target.npz"), os.path.join(folder, "link.npz")
+    for path in (target, link):
+        if os.path.lexists(path):
+            os.unlink(path)
+    rbm(seed=0).save(target)
+    os.symlink(target, link)
+    new = rbm(seed=5)
+    new.save(link)
+    if not os.path.islink(link) or M("rbm").RBM.load(target) != new:
+        raise AssertionError("save through a symlink must write the target and keep the link")
+    return M("rbm").RBM.load(link)
+
+
+def masked(values, mask_first: float):
+    """A masked array whose first entry is ``mask_first`` (NaN or 0.5) under the mask."""
+    array = np.array(values, dtype=float)
+    flat = array.reshape(-1)
+    flat[0] = mask_first
+    mask = np.zeros(array.shape, dtype=bool)
+    mask.reshape(-1)[0] = True
+    return np.ma.array(array, mask=mask)
+
+
+def matrix(values):
+    """np.matrix of ``values`` (without numpy's PendingDeprecationWarning about the class)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        return np.asmatrix(np.atleast_2d(values))
+
+
+class Tagged(np.ndarray):
+    """An ndarray subclass with no special meaning: converted to a plain ndarray."""
+
+
+def plain_result(result):
+    arrays = result if isinstance(result, tuple) else (result,)
+    for array in arrays:
+        if isinstance(array, np.ndarray) and type(array) is not np.ndarray:
+            raise AssertionError(f"returned a {type(array).__name__}, not a plain ndarray")
+    return result
+
+
+_SUBCLASS_TARGETS = [  # (module, label, call taking one array, argument name, a valid value)
+    ("corrections", "exact", lambda x: M("corrections").exact(x, np.ones(2), np.ones(2)), "phi0", np.ones(2)),
+    ("corrections", "linear", lambda x: M("corrections").linear(x, np.ones(2), np.ones(2)), "phi", np.ones(2)),
+    ("corrections", "sigmoid", lambda x: M("corrections").sigmoid(x, np.ones(2), np.ones(2)), "phi0", np.ones(2)),
+    ("numerics", "numerics.sigmoid", lambda x: M("numerics").sigmoid(x), "x", np.ones(2)),
+    ("rbm", "RBM(weights)", lambda x: M("rbm").RBM(x, np.zeros(3), np.zeros(2)), "weights", np.ones((2, 3))),
+    ("rbm", "RBM.log_p_star", lambda x: rbm().log_p_star(HA, x), "v", V),
+    ("two_cause", "psi", lambda x: model().psi(HA, HB, x), "v", V),
+    ("two_cause", "sample_posterior", lambda x: model().sample_posterior(x, n_sweeps=2, rng=0), "v", V),
+    ("two_cause", "log_p_star", lambda x: model().log_p_star(HA, HB, x), "v", V),
+    ("exact", "posterior", lambda x: M("exact").posterior(model(), x), "v", V),
+]
+for module_name, label, call, arg, valid in _SUBCLASS_TARGETS:
+    for text, fill in (("NaN", NAN), ("0.5", 0.5)):
+        bad(module_name, f"{label}: masked array with {text} under the mask",
+            lambda call=call, valid=valid, fill=fill: call(masked(valid, fill)), arg, error=TypeError)
+    bad(module_name, f"{label}: np.matrix", lambda call=call, valid=valid: call(matrix(valid)), arg, error=TypeError)
+    edge(module_name, f"{label}: an ndarray subclass is converted",
+         lambda call=call, valid=valid: plain_result(call(np.asarray(valid).view(Tagged))), arg)
+bad("numerics", "check_plain_array(masked)", lambda: M("numerics").check_plain_array(masked([1.0], 0.5), "x"),
+    "x", error=TypeError)
+bad("numerics", "check_budget(n=10**9, 1 KiB each, limit 1 MiB)",
+    lambda: M("numerics").check_budget("n", 10 ** 9, bytes_per_item=1024, limit_bytes=1 << 20), "n")
+bad("numerics", "check_budget(n=-1)", lambda: M("numerics").check_budget("n", -1, bytes_per_item=1), "n")
+bad("numerics", "check_budget(n=1.5)", lambda: M("numerics").check_budget("n", 1.5, bytes_per_item=1), "n")
+bad("numerics", "check_time_budget(n=10**9, 1 s each)",
+    lambda: M("numerics").check_time_budget("n", 10 ** 9, seconds_per_item=1.0, limit_seconds=60.0), "n")
+
+# special files: refused at once, never read
+for label, path in (("a FIFO", lambda: fifo("model.npz")), ("/dev/zero", lambda: "/dev/zero"),
+                    ("/dev/urandom", lambda: "/dev/urandom")):
+    capped("modelio", f"RBM.load({label})", lambda path=path: M("rbm").RBM.load(path()), "regular",
+           error=lambda: M("modelio").ModelFileError)
+    capped("modelio", f"TwoCauseRBM.load({label})", lambda path=path: M("two_cause").TwoCauseRBM.load(path()),
+           "regular", error=lambda: M("modelio").ModelFileError)
+    capped("datasets", f"load_mnist_idx({label})", lambda path=path: M("datasets").load_mnist_idx(path()),
+           "images_path")
+    capped("datasets", f"load_mnist_idx(labels_path={label})",
+           lambda path=path: M("datasets").load_mnist_idx(scratch_file("ok.idx", idx_bytes((2, 28, 28))), path()),
+           "labels_path")
+bad("modelio", "open_regular_file(a FIFO)", lambda: M("modelio").open_regular_file(fifo("open.npz")), "FIFO",
+    error=lambda: M("modelio").ModelFileError)
+capped("datasets", "load_mnist_idx: header declares more than the file holds",
+       lambda: M("datasets").load_mnist_idx(scratch_file("short.idx", idx_bytes((100, 28, 28), 1000))),
+       "images_path")
+capped("datasets", "load_mnist_idx: .gz header declares more than the file holds",
+       lambda: M("datasets").load_mnist_idx(scratch_file("short.idx.gz", idx_bytes((100, 28, 28), 1000), True)),
+       "images_path")
+capped("datasets", "load_mnist_idx: header declares 2^31 × 2^16 × 2^16 images",
+       lambda: M("datasets").load_mnist_idx(scratch_file("huge.idx", idx_bytes((2 ** 31, 2 ** 16, 2 ** 16), 16))),
+       "images_path")
+capped("datasets", "load_mnist_idx: gzip bomb (1 image declared, 1 GB inflated)",
+       lambda: M("datasets").load_mnist_idx(gzip_bomb()), "images_path")
+capped("datasets", "load_mnist_idx: labels declare more than the file holds",
+       lambda: M("datasets").load_mnist_idx(scratch_file("two.idx", idx_bytes((2, 28, 28))),
+                                            scratch_file("short-labels.idx", idx_bytes((2,), 1))), "labels_path")
+edge("datasets", "load_mnist_idx: zero images", lambda: _zero_images(), "images_path", isolated=True)
+
+
+def _zero_images():
+    images, labels = M("datasets").load_mnist_idx(scratch_file("zero.idx.gz", idx_bytes((0, 28, 28)), True),
+                                                  scratch_file("zero-labels.idx", idx_bytes((0,))))
+    if images.shape != (0, 784) or labels.shape != (0,):
+        raise AssertionError(f"zero images gave shapes {images.shape} and {labels.shape}")
+    return images, labels
+
+
+# model files beyond the input bound, duplicate members, symlinks
+bad("modelio", "RBM.save beyond the input bound", lambda: beyond_bound_rbm().save(scratch() + "/never.npz"),
+    "never.npz", error=lambda: M("modelio").ModelFileError)
+bad("modelio", "RBM.save beyond the input bound names the array",
+    lambda: beyond_bound_rbm().save(scratch() + "/never.npz"), "'weights'", error=lambda: M("modelio").ModelFileError)
+bad("modelio", "TwoCauseRBM.save beyond the input bound",
+    lambda: M("two_cause").TwoCauseRBM(beyond_bound_rbm(), rbm(1, 3)).save(scratch() + "/never2.npz"),
+    "'a_weights'", error=lambda: M("modelio").ModelFileError)
+bad("modelio", "RBM.load beyond the input bound names the file", lambda: M("rbm").RBM.load(beyond_bound_file()),
+    "beyond.npz", error=lambda: M("modelio").ModelFileError)
+bad("modelio", "RBM.load beyond the input bound names the array", lambda: M("rbm").RBM.load(beyond_bound_file()),
+    "'weights'", error=lambda: M("modelio").ModelFileError)
+bad("modelio", "RBM.load with duplicate members", lambda: M("rbm").RBM.load(duplicate_member_file()),
+    "'weights'", error=lambda: M("modelio").ModelFileError)
+edge("modelio", "RBM.save through a symlink writes the target", save_through_symlink, "link")
+
+# training that diverges
+bad("exact_learning", "train_exact learning_rate=1e300 diverges",
+    lambda: M("exact_learning").train_exact(model(), DATA, steps=5, learning_rate=1e300), "diverged")
+bad("exact_learning", "train_rbm_exact learning_rate=1e300 diverges",
+    lambda: M("exact_learning").train_rbm_exact(DATA, 2, steps=5, learning_rate=1e300, rng=0), "diverged")
+
+# indices and flags
+for text, value in (("[0.5]", [0.5]), ("[True]", [True]), ("[1.9999]", [1.9999]), ("np.array([1.0])", np.array([1.0])),
+                    ("'01'", "01"), ("None", None)):
+    bad("exact_learning", f"bars_causes(2, {text})", lambda value=value: M("exact_learning").bars_causes(2, value),
+        "bars_a")
+bad("exact_learning", "random_start(merged='no')",
+    lambda: M("exact_learning").random_start(2, 1, 3, merged="no"), "merged")
+bad("exact_learning", "random_start(merged=None)", lambda: M("exact_learning").random_start(2, 1, 3, merged=None),
+    "merged")
+for text, value in (("None", None), ("[['a_weights']]", [["a_weights"]]), ("[{}]", [{}]), ("3", 3)):
+    bad("exact_learning", f"train_exact(frozen={text})",
+        lambda value=value: M("exact_learning").train_exact(model(), DATA, steps=1, frozen=value), "frozen")
+for label, args in (("phi='x'", ("x", 0.0, 1.0, 1.0)), ("h='x'", (0.0, "x", 1.0, 1.0)),
+                    ("h=0.5", (0.0, 0.5, 1.0, 1.0)), ("eps=nan", (0.0, 0.0, NAN, 1.0))):
+    for name in ("none", "linear"):
+        bad("corrections", f"CORRECTIONS[{name!r}].from_state({label})",
+            lambda name=name, args=args: M("corrections").CORRECTIONS[name].from_state(*args), label.split("=")[0])
+bad("separation", "separate(progress='no')", lambda: M("separation").separate(model(), V, 2, n_average=1,
+                                                                              progress="no"), "progress")
+bad("two_cause", "sample_posterior(progress='no')", lambda: model().sample_posterior(V, 1, progress="no"), "progress")
+
+bad("two_cause", "reconstructions(mode=np.array([1, 2]))",
+    lambda: model().reconstructions(HA, HB, mode=np.array([1, 2])), "mode")
+bad("separation", "separate(mode=np.array([1, 2]))",
+    lambda: M("separation").separate(model(), V, 2, n_average=1, mode=np.array([1, 2])), "mode")
+
+# unbounded sizes: refused by the memory budget before any work
+capped("separation", "separate(n_chains=10**9)",
+       lambda: M("separation").separate(model(), V, 2, n_average=1, n_chains=10 ** 9), "n_chains")
+capped("separation", "pair_model(n_composites=10**9)",
+       lambda: M("separation").pair_model(rbm(), rbm(1, 3), DATA, DATA, n_composites=10 ** 9), "n_composites")
+capped("two_cause", "TwoCauseRBM.sample(10**10)", lambda: model().sample(10 ** 10), "n_samples")
+capped("rbm", "RBM.sample_hidden(10**12)", lambda: rbm().sample_hidden(10 ** 12), "n_samples")
+capped("rbm", "RBM.sample(10**12)", lambda: rbm().sample(10 ** 12), "n_samples")
+capped("rbm", "RBM.random(10**5, 10**4)", lambda: M("rbm").RBM.random(10 ** 5, 10 ** 4), "n_hidden")
+capped("explore", "correction_grid(n=10**6)", lambda: M("explore").correction_grid(1.0, 1.0, 0, 10 ** 6), "n=")
+capped("explore", "log_ratio_terms(n=10**12)", lambda: M("explore").log_ratio_terms(1.0, 1.0, 0, 1.0, 10 ** 12), "n=")
+capped("widgets", "CorrectionExplorer(n=10**5)", lambda: M("widgets").CorrectionExplorer(n=10 ** 5), "n=")
+capped("stats", "counts(n_states=10**12)", lambda: M("stats").counts([0], 10 ** 12), "n_states")
+capped("datasets", "neighbouring_bits(1, 10**6)", lambda: M("datasets").neighbouring_bits(1, 10 ** 6), "n_bits")
+capped("datasets", "bars(16384, 1) (2^28 pixels, beyond the 1 GiB budget)",
+       lambda: M("datasets").bars(16384, 1, "horizontal"), "n_samples")
+capped("widgets", "ApproximationExplorer(n=10**5)", lambda: M("widgets").ApproximationExplorer(n=10 ** 5), "n=")
+
+
 # ------------------------------------------------------------------------------- running
 @dataclass
 class Outcome:
@@ -709,8 +1024,75 @@ class Timeout(BaseException):
     """Raised by the alarm; a BaseException so that library code cannot swallow it."""
 
 
+ISOLATED_BUDGET = "1G"  # $ORBM_EXPLORE_MEMORY_LIMIT inside a capped row
+ISOLATED_HEADROOM = 2 << 30  # address space a capped row may add to what the parent had mapped
+
+
+def run_isolated(case: Case, seconds: float = 20.0, headroom: int = ISOLATED_HEADROOM) -> Outcome:
+    """Run one row in a forked child with a fixed memory budget and an address-space cap.
+
+    The child sets ``$ORBM_EXPLORE_MEMORY_LIMIT`` to :data:`ISOLATED_BUDGET` and ``RLIMIT_AS`` to its
+    current size plus ``headroom``, runs :func:`run_case` and sends the outcome back through a pipe. A child
+    that does not answer within ``seconds`` + 5 s is killed ("hang"); one that dies (a crash, the kernel's
+    OOM killer) is "unclear"; a MemoryError inside it is "unclear" like any other wrong error.
+    """
+    import json
+    import os
+    import resource
+    import time
+
+    scratch()  # made here, so that the child's files land in the parent's folder (removed at its exit)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        status = 0
+        try:
+            os.close(read_end)
+            os.environ["ORBM_EXPLORE_MEMORY_LIMIT"] = ISOLATED_BUDGET
+            with open("/proc/self/statm") as handle:
+                mapped = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            resource.setrlimit(resource.RLIMIT_AS, (mapped + headroom, resource.getrlimit(resource.RLIMIT_AS)[1]))
+            outcome = run_case(dataclasses.replace(case, isolated=False), seconds)
+            message = json.dumps([outcome.verdict, outcome.detail])
+        except BaseException as err:  # noqa: BLE001 - report whatever happened
+            message = json.dumps(["unclear", f"the isolated run failed: {type(err).__name__}: {err}"])
+            status = 1
+        try:
+            os.write(write_end, message.encode()[:60000])
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    deadline = time.monotonic() + seconds + 5.0
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return Outcome("hang", f"no answer within {seconds + 5:g} s (isolated run killed)")
+            time.sleep(0.01)
+        data = b""
+        while chunk := os.read(read_end, 65536):
+            data += chunk
+    finally:
+        os.close(read_end)
+    if os.WIFSIGNALED(status):
+        return Outcome("unclear", f"the isolated run died of signal {os.WTERMSIG(status)}")
+    if not data:
+        return Outcome("unclear", "the isolated run sent no outcome")
+    import json
+
+    verdict, detail = json.loads(data.decode())
+    return Outcome(verdict, detail)
+
+
 def run_case(case: Case, seconds: float = 20.0) -> Outcome:
-    """Run one row under a timeout and judge it."""
+    """Run one row under a timeout and judge it (capped rows in a forked child: :func:`run_isolated`)."""
+    if case.isolated:
+        return run_isolated(case, seconds)
+
     def on_alarm(*_):
         raise Timeout()
 
