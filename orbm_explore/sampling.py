@@ -36,11 +36,20 @@ a compiled kernel (:mod:`orbm_explore._kernels.sweep`) that keeps σ(±φ) and
 
 Every sweep draws one uniform per chain and hidden unit, ``rng.random((n,
 H_A + H_B))``, whichever path runs, so stepping k times by one sweep gives
-exactly the draws of one step by k sweeps.
+exactly the draws of one step by k sweeps. The compiled path draws the
+uniforms of many sweeps in one block (the same numbers, in the same order)
+and passes them to the kernel as logits, so that a unit turns on when
+logit(u) < ψ (the same decision as u < σ(ψ), without an exp per update).
+A compiled call covers as many sweeps, and as many chains, as fit in about
+0.1 s of work per thread, from each kernel's measured cost; small work stays
+on the calling thread.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,23 +61,78 @@ from tqdm.auto import tqdm
 from ._kernels import parallel
 from ._kernels import sweep as _sweep
 from .corrections import Correction, get_correction
-from .numerics import as_binary_array, as_generator, bernoulli, check_count
+from .numerics import as_binary_array, as_generator, bernoulli, check_budget, check_count, check_real
 
-__all__ = ["SCHEDULES", "MAX_SWEEPS", "Cause", "PosteriorSampler", "PosteriorState", "layer_psi",
+__all__ = ["SCHEDULES", "MAX_SWEEPS", "MAX_PENALTY", "Cause", "PosteriorSampler", "PosteriorState", "layer_psi",
            "sequential_sweep", "parallel_sweep"]
 
 FloatArray = NDArray[np.float64]
 SCHEDULES = ("sequential", "parallel")
 MAX_SWEEPS = 10**9
+# empty_penalty beyond this is "never empty" for any practical purpose (e^{-1e6} underflows to 0 anyway).
+MAX_PENALTY = 1e6
 # Caches are recomputed from h every this many sweeps (counted from init), so
 # rounding cannot build up; being tied to the count keeps stepping patterns equivalent.
 _REFRESH_SWEEPS = 256
-# A compiled call is cut to about this much work, so Ctrl-C takes effect quickly.
-_SECONDS_PER_CALL = 0.05
-_SECONDS_PER_UPDATE = 4e-9  # per chain, hidden unit and visible unit (a generous estimate)
+# A compiled call is cut to about this much work (per thread), so Ctrl-C takes effect quickly: the cut
+# uses the measured cost of each kernel (see _CostModel), and may split one sweep's chains over several calls.
+_SECONDS_PER_CALL = 0.1
 _UNIFORMS_PER_CALL = 1 << 22
 # Work per thread below which a call stays on one thread (a thread hand-off costs tens of µs).
 _MIN_SECONDS_PER_THREAD = 5e-4
+# Bytes per chain a state and one sweep's uniforms need, per visible and per hidden unit (float64 arrays:
+# v, φ_A, φ_B, x and up to six cached terms per visible unit; h, base and a uniform per hidden unit, twice over).
+_BYTES_PER_VISIBLE = 8 * 10
+_BYTES_PER_HIDDEN = 8 * 6
+
+
+class _CostModel:
+    """Measured seconds per (chain × hidden-unit update) of each compiled kernel, per number of visible units.
+
+    The measured (pessimistic) estimate bounds a call's length, for Ctrl-C: it starts from a deliberately
+    slow first guess (so that the first call is short), goes up at once when a call runs slower (a loaded
+    machine) and down gently when faster. Calls shorter than ``MIN_TIMED`` seconds are not recorded (their
+    time is mostly call overhead and scheduling delay, and they cannot delay Ctrl-C), nor is a kernel's
+    first call in the process (it may include compiling or loading the kernel). Whether a hand-off to
+    other threads pays is decided from a fixed fast rate instead (``pessimistic=False``, an idle machine's
+    rate), so that small work stays on the calling thread however loaded the machine is. Shared by all
+    samplers of the process (thread-safe).
+    """
+
+    # (seconds per update, per update and visible unit)
+    _PESSIMISTIC = {"ratio": (2e-7, 1e-8), "logsig": (2e-7, 1e-7)}
+    _OPTIMISTIC = {"ratio": (1e-7, 5e-10), "logsig": (1e-7, 5e-9)}
+    MIN_TIMED = 1e-3
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._slow: dict[tuple[str, int], float] = {}
+        self._called: set[str] = set()
+
+    def estimate(self, kernel: str, n_visible: int, pessimistic: bool = True) -> float:
+        """Seconds per (chain × hidden-unit update) on one thread: measured, or the fixed fast rate."""
+        if pessimistic:
+            with self._lock:
+                known = self._slow.get((kernel, n_visible))
+            if known is not None:
+                return known
+        fixed, per_visible = (self._PESSIMISTIC if pessimistic else self._OPTIMISTIC)[kernel]
+        return fixed + per_visible * n_visible
+
+    def record(self, kernel: str, n_visible: int, seconds: float, updates_per_thread: int) -> None:
+        """Record that a call of ``updates_per_thread`` updates per thread took ``seconds``."""
+        with self._lock:
+            first = kernel not in self._called
+            self._called.add(kernel)
+            if first or updates_per_thread <= 0 or seconds < self.MIN_TIMED:
+                return
+            measured = seconds / updates_per_thread
+            key = (kernel, n_visible)
+            old = self._slow.get(key)
+            self._slow[key] = measured if old is None or measured > old else 0.75 * old + 0.25 * measured
+
+
+COST = _CostModel()
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,6 +169,9 @@ class PosteriorState:
     x : (n, V)            the belief layer's input, so that P(v_i = 1 | h) = σ(x_i).
     base_a, base_b : (n, H)   the vanilla log-odds W_j0 + Σ_i W_ji v_i.
     cache : tuple         terms the compiled kernel keeps up to date (empty otherwise).
+    sampler_fingerprint : str   identifies the sampler that made the state (its sizes, parameters,
+                          correction, schedule and prior); :meth:`PosteriorSampler.step` refuses a state
+                          made by a sampler with another fingerprint.
 
     The arrays are updated in place by :meth:`PosteriorSampler.step`; copy
     ``h_a``/``h_b`` to keep a sample.
@@ -121,6 +188,7 @@ class PosteriorState:
     base_b: FloatArray
     n_sweeps: int = 0
     cache: tuple = field(default=(), repr=False)
+    sampler_fingerprint: str = ""
 
     @property
     def n_chains(self) -> int:
@@ -198,24 +266,50 @@ class PosteriorSampler:
         The belief layer's bias: W^A_0 + W^B_0 in the notes' model.
     correction : Correction
     schedule : {"sequential", "parallel"}
+    empty_penalty : float, 0 ≤ empty_penalty ≤ MAX_PENALTY
+        The prior "each cause has a unit on" (see :mod:`orbm_explore.training`): unit j's log-odds gains
+        ``empty_penalty`` when every other unit of its cause is off, so the chains sample the posterior
+        under a prior that takes ``empty_penalty`` off a cause's log P*(h) when none of its units is on.
+        Needs the exact correction and the sequential schedule (the compiled kernels).
+
+    Attributes
+    ----------
+    fingerprint : str
+        A digest of the sizes, parameters, correction, schedule and prior; states carry the fingerprint
+        of the sampler that made them.
     """
 
-    def __init__(self, a: Cause, b: Cause, belief_bias: FloatArray, correction: Correction, schedule: str):
+    def __init__(self, a: Cause, b: Cause, belief_bias: FloatArray, correction: Correction, schedule: str,
+                 empty_penalty: float = 0.0):
         self.a, self.b = a, b
         self.belief_bias = belief_bias
         self.correction = correction
         self.schedule = schedule
+        self.empty_penalty = float(empty_penalty)
         self.n_visible = belief_bias.shape[0]
         self._compiled = schedule == "sequential" and correction.name == "exact"
+        if self.empty_penalty and not self._compiled:
+            raise ValueError(f"empty_penalty > 0 needs correction='exact' and schedule='sequential', got "
+                             f"correction={correction.name!r}, schedule={schedule!r}")
         largest = max(np.max(np.abs(a.weights), initial=0.0), np.max(np.abs(b.weights), initial=0.0))
         self._ratio = self._compiled and largest <= _sweep.RATIO_WEIGHT_LIMIT
+        self._kernel = "ratio" if self._ratio else "logsig"
         if self._ratio:  # e^{−W} turns a unit on, e^{+W} off (see _kernels.sweep)
             self._e_on = (np.exp(-a.weights), np.exp(-b.weights))
             self._e_off = (np.exp(a.weights), np.exp(b.weights))
+            self._groups = (_sweep.group_sizes(a.weights), _sweep.group_sizes(b.weights))
+        digest = hashlib.blake2b(digest_size=16)
+        for array in (a.weights, a.hidden_bias, a.visible_bias, b.weights, b.hidden_bias, b.visible_bias,
+                      belief_bias):
+            digest.update(repr(array.shape).encode())
+            digest.update(np.ascontiguousarray(array, dtype=np.float64))
+        digest.update(f"{correction.name}|{schedule}|{self.empty_penalty!r}".encode())
+        self.fingerprint = digest.hexdigest()
 
     def __repr__(self) -> str:
+        prior = f", empty_penalty={self.empty_penalty!r}" if self.empty_penalty else ""
         return (f"PosteriorSampler(correction={self.correction.name!r}, schedule={self.schedule!r}, "
-                f"n_hidden=({self.a.n_hidden}, {self.b.n_hidden}), n_visible={self.n_visible})")
+                f"n_hidden=({self.a.n_hidden}, {self.b.n_hidden}), n_visible={self.n_visible}{prior})")
 
     # ------------------------------------------------------------------- init
     def init(self, v: ArrayLike, h_a: ArrayLike | None = None, h_b: ArrayLike | None = None,
@@ -234,18 +328,33 @@ class PosteriorSampler:
         PosteriorState with n chains.
         """
         rng = as_generator(rng)
+        self._check_chains(v, "v")
+        for name, start in (("h_a", h_a), ("h_b", h_b)):
+            if start is not None:
+                self._check_chains(start, name)
         v = _as_rows(v, self.n_visible, "v", 1)
         n = v.shape[0]
         h_a = self._start(h_a, "h_a", self.a.n_hidden, n, rng)
         h_b = self._start(h_b, "h_b", self.b.n_hidden, n, rng)
         return self._init(v, h_a, h_b, rng)
 
+    def bytes_per_chain(self) -> int:
+        """Estimated memory of one chain of a state plus its share of one sweep's uniforms, in bytes."""
+        return _BYTES_PER_VISIBLE * self.n_visible + _BYTES_PER_HIDDEN * (self.a.n_hidden + self.b.n_hidden)
+
+    def _check_chains(self, rows: Any, name: str) -> None:
+        """Refuse, before any copy, a number of chains (rows of an array) beyond the memory budget."""
+        shape = np.shape(rows) if isinstance(rows, np.ndarray) else None
+        if shape is not None and len(shape) == 2:
+            check_budget(f"the number of chains (rows of {name})", shape[0], bytes_per_item=self.bytes_per_chain())
+
     def _init(self, v: FloatArray, h_a: FloatArray, h_b: FloatArray, rng: np.random.Generator) -> PosteriorState:
         """Build a state from checked arrays; h_a and h_b become the state's own (not copied)."""
         state = PosteriorState(v=v, h_a=h_a, h_b=h_b, rng=rng,
                                phi_a=np.empty_like(v), phi_b=np.empty_like(v), x=np.empty_like(v),
                                base_a=v @ self.a.weights.T + self.a.hidden_bias,
-                               base_b=v @ self.b.weights.T + self.b.hidden_bias)
+                               base_b=v @ self.b.weights.T + self.b.hidden_bias,
+                               sampler_fingerprint=self.fingerprint)
         self._refresh(state)
         return state
 
@@ -277,16 +386,23 @@ class PosteriorSampler:
         Parameters
         ----------
         state : PosteriorState
-            Made by :meth:`init` of this sampler.
+            Made by :meth:`init` of this sampler (or of a sampler with the same fingerprint: the same sizes,
+            parameters, correction, schedule and prior).
         n_sweeps : int, 0 ≤ n_sweeps ≤ MAX_SWEEPS
         progress : bool
             Show a tqdm progress bar over sweeps.
 
+        Raises
+        ------
+        ValueError
+            If ``state`` was made by another sampler (other sizes or parameters).
+
         Notes
         -----
-        Ctrl-C stops the call within a fraction of a second. Every chain is
-        then at a valid state, but chains may have done different numbers of
-        sweeps, so ``state.n_sweeps`` counts only the sweeps all have done.
+        Ctrl-C stops the call within a fraction of a second: each compiled call is cut to about
+        0.1 s of work per thread, from the kernel's measured cost. Every chain is then at a valid
+        state, but chains may have done different numbers of sweeps, so ``state.n_sweeps`` counts
+        only the sweeps all have done.
         """
         check_count(n_sweeps, "n_sweeps", minimum=0, maximum=MAX_SWEEPS)
         if not isinstance(state, PosteriorState):
@@ -294,26 +410,42 @@ class PosteriorSampler:
         if state.h_a.shape[1] != self.a.n_hidden or state.h_b.shape[1] != self.b.n_hidden \
                 or state.v.shape[1] != self.n_visible:
             raise ValueError("state was made for a model of another size; make it with this sampler's init")
-        with tqdm(total=n_sweeps, desc=f"{self.schedule} Gibbs ({self.correction.name})",
-                  disable=not progress, leave=False) as bar:
+        if state.sampler_fingerprint != self.fingerprint:
+            raise ValueError("state was made by another sampler (other parameters, correction, schedule or "
+                             "empty_penalty: its fingerprint differs); make it with this sampler's init, or "
+                             "start a new state from its hidden units: sampler.init(state.v, state.h_a, state.h_b)")
+        bar = tqdm(total=n_sweeps, desc=f"{self.schedule} Gibbs ({self.correction.name})", leave=False) \
+            if progress else None
+        try:
+            threads = parallel.n_threads()
             remaining = n_sweeps
             while remaining:
                 since_refresh = state.n_sweeps % _REFRESH_SWEEPS
                 if since_refresh == 0 and state.n_sweeps:
                     self._refresh(state)
-                todo = min(remaining, _REFRESH_SWEEPS - since_refresh, self._sweeps_per_call(state.n_chains))
+                todo = min(remaining, _REFRESH_SWEEPS - since_refresh,
+                           self._sweeps_per_call(state.n_chains, threads))
                 self._advance(state, todo)
                 state.n_sweeps += todo
                 remaining -= todo
-                bar.update(todo)
+                if bar is not None:
+                    bar.update(todo)
+        finally:
+            if bar is not None:
+                bar.close()
         return state
 
-    def _sweeps_per_call(self, n_chains: int) -> int:
-        n_hidden = self.a.n_hidden + self.b.n_hidden
-        per_sweep = max(1, n_chains * n_hidden)
-        by_memory = _UNIFORMS_PER_CALL // per_sweep
-        per_thread = max(1, n_chains // parallel.n_threads())
-        by_time = int(_SECONDS_PER_CALL / (_SECONDS_PER_UPDATE * per_thread * max(1, n_hidden) * self.n_visible))
+    def _seconds_per_update(self) -> float:
+        """Measured seconds per chain and hidden-unit update of this sampler's kernel (per thread)."""
+        return COST.estimate(self._kernel, self.n_visible)
+
+    def _sweeps_per_call(self, n_chains: int, threads: int) -> int:
+        if not self._compiled:
+            return 1
+        n_hidden = max(1, self.a.n_hidden + self.b.n_hidden)
+        by_memory = _UNIFORMS_PER_CALL // max(1, n_chains * n_hidden)
+        per_thread = -(-n_chains // threads)
+        by_time = int(_SECONDS_PER_CALL / (self._seconds_per_update() * per_thread * n_hidden))
         return max(1, min(by_memory, by_time))
 
     def _advance(self, state: PosteriorState, n_sweeps: int) -> None:
@@ -323,19 +455,39 @@ class PosteriorSampler:
             for _ in range(n_sweeps):
                 python_sweep(self.a, self.b, state, self.correction, state.rng.random((n, n_hidden)))
             return
-        uniforms = state.rng.random((n_sweeps, n, n_hidden))
+        uniforms = _sweep.logits(state.rng.random((n_sweeps, n, n_hidden)))  # the kernels compare logit(u) < ψ
         s = state
+        penalty = self.empty_penalty
+        block = _chain_block(self.n_visible)
         if self._ratio:
             def kernel(c0: int, c1: int) -> None:
                 _sweep.sweeps_ratio(c0, c1, uniforms, s.h_a, s.h_b, self.a.weights, self.b.weights,
                                     self._e_on[0], self._e_off[0], self._e_on[1], self._e_off[1],
-                                    s.base_a, s.base_b, s.phi_a, s.phi_b, s.x, *s.cache)
+                                    self._groups[0], self._groups[1], s.base_a, s.base_b, s.phi_a, s.phi_b, s.x,
+                                    *s.cache, penalty, penalty, block)
         else:
             def kernel(c0: int, c1: int) -> None:
                 _sweep.sweeps_logsig(c0, c1, uniforms, s.h_a, s.h_b, self.a.weights, self.b.weights,
-                                     s.base_a, s.base_b, s.phi_a, s.phi_b, s.x, *s.cache)
-        seconds_per_chain = _SECONDS_PER_UPDATE * n_sweeps * max(1, n_hidden) * self.n_visible
-        parallel.run_ranges(kernel, n, max(1, int(_MIN_SECONDS_PER_THREAD / seconds_per_chain)))
+                                     s.base_a, s.base_b, s.phi_a, s.phi_b, s.x, *s.cache, penalty, penalty, block)
+        seconds = self._seconds_per_update()
+        updates_per_chain = n_sweeps * max(1, n_hidden)
+        threads = parallel.n_threads()
+        # chains per call: about _SECONDS_PER_CALL of work per thread (one sweep of a few chains at least)
+        per_call = max(1, int(_SECONDS_PER_CALL / (seconds * updates_per_chain))) * threads
+        optimistic = COST.estimate(self._kernel, self.n_visible, pessimistic=False)
+        min_items = max(1, int(_MIN_SECONDS_PER_THREAD / (optimistic * updates_per_chain)))
+        for c0 in range(0, n, per_call):
+            c1 = min(n, c0 + per_call)
+            parts = max(1, min(threads, (c1 - c0) // min_items))
+            started = time.perf_counter()
+            parallel.run_ranges(lambda lo, hi, c0=c0: kernel(c0 + lo, c0 + hi), c1 - c0, min_items, threads)
+            COST.record(self._kernel, self.n_visible, time.perf_counter() - started,
+                        -(-(c1 - c0) // parts) * updates_per_chain)
+
+
+def _chain_block(n_visible: int) -> int:
+    """Chains a kernel updates side by side: their cached rows (about 6·V doubles each) fit in ~256 KiB."""
+    return max(1, min(32, (256 * 1024) // (48 * max(1, n_visible))))
 
 
 def _as_rows(x: ArrayLike, width: int, name: str, minimum_rows: int) -> FloatArray:
@@ -347,9 +499,12 @@ def _as_rows(x: ArrayLike, width: int, name: str, minimum_rows: int) -> FloatArr
     return np.ascontiguousarray(array.reshape(-1, width), dtype=np.float64)
 
 
-def make_sampler(a: Cause, b: Cause, belief_bias: FloatArray, correction: str, schedule: str) -> PosteriorSampler:
-    """Resolve ``correction`` and ``schedule`` (with errors that list the choices) and make the sampler."""
+def make_sampler(a: Cause, b: Cause, belief_bias: FloatArray, correction: str, schedule: str,
+                 empty_penalty: Any = 0.0) -> PosteriorSampler:
+    """Resolve ``correction`` and ``schedule`` (with errors that list the choices), check ``empty_penalty``
+    (a finite real in [0, MAX_PENALTY]) and make the sampler."""
     corr = get_correction(correction)
     if schedule not in SCHEDULES:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
-    return PosteriorSampler(a, b, belief_bias, corr, schedule)
+    empty_penalty = check_real(empty_penalty, "empty_penalty", minimum=0.0, maximum=MAX_PENALTY)
+    return PosteriorSampler(a, b, belief_bias, corr, schedule, empty_penalty)

@@ -26,6 +26,12 @@ of the empty state):
            ψ_j = W_j0 + Σ_i W_ji v_i + λ·[h_k = 0 for all k ≠ j]
            (:func:`_penalised_hidden_chain`), whose h-marginal is
            P'(h) ∝ P*(h) e^{-λ[h = 0]}, so the sleep terms estimate ∂ log Z'.
+
+Both run in compiled code: the wake phase is the engine's posterior sampler
+with ``empty_penalty`` (a per-chain count of each cause's active units makes
+the prior O(1) per update), the sleep phase :func:`_engine_hidden_chain`. The
+numpy functions named above are kept as the reference the tests compare
+them with, draw for draw.
 """
 
 from __future__ import annotations
@@ -39,8 +45,9 @@ from scipy.special import expit
 from tqdm.auto import tqdm
 
 from . import exact, exact_learning
-from .numerics import (as_binary_array, as_float_array, as_generator, bernoulli, check_count, check_real,
-                       one_blas_thread)
+from ._kernels import sweep as _sweep
+from .numerics import (as_binary_array, as_float_array, as_generator, bernoulli, check_budget, check_count,
+                       check_real, one_blas_thread)
 from .rbm import MAX_INPUT, RBM, check_input_bound
 from .two_cause import TwoCauseRBM
 
@@ -59,6 +66,10 @@ FloatArray = NDArray[np.float64]
 _EXACT_LIMIT = 16
 # empty_penalty beyond this is "never empty" for any practical purpose (e^{-1e6} underflows to 0 anyway).
 _MAX_PENALTY = 1e6
+# With the prior, both phases run in the compiled engine (PosteriorSampler(empty_penalty=…) and
+# _kernels.sweep.penalised_hidden_sweep); False runs the numpy reference samplers below instead, with the
+# same draws (for tests and the benchmark of the numpy path).
+_PRIOR_ENGINE = True
 
 
 @dataclass
@@ -161,6 +172,13 @@ def train_rbm(data: Any, n_hidden: int, epochs: int = 20, learning_rate: float =
     momentum = _check_setting(momentum, "momentum", upper=1.0)
     weight_decay = _check_setting(weight_decay, "weight_decay")
     n_samples, n_visible = data.shape
+    # persistent chains: v, P(v|h), its sample, P(h|v) and h, float64 each (before anything is allocated)
+    chain_bytes = 8 * (3 * n_visible + 3 * n_hidden)
+    if n_chains is None:
+        check_budget("batch_size", batch_size, bytes_per_item=chain_bytes, fixed_bytes=8 * n_hidden * n_visible)
+    else:
+        check_count(n_chains, "n_chains", minimum=1)
+        check_budget("n_chains", n_chains, bytes_per_item=chain_bytes, fixed_bytes=8 * n_hidden * n_visible)
     if init is None:
         mean = np.clip(data.mean(axis=0), 1e-3, 1 - 1e-3)
         rbm = RBM(rng.normal(0, 0.01, (n_hidden, n_visible)), np.log(mean / (1 - mean)), np.zeros(n_hidden))
@@ -293,9 +311,9 @@ def train_wake_sleep(model: TwoCauseRBM, data: Any, epochs: int = 10, learning_r
     empty_penalty : float, finite and >= 0
         The prior "each cause has a unit on" (:func:`orbm_explore.exact_learning.log_likelihood_and_gradient`):
         each cause's log P*(h) gets ``-empty_penalty`` when none of its units is on. 0 (the default) is
-        the plain model and keeps the compiled posterior sampler and block Gibbs sleep chains; above 0 both
-        phases use numpy sequential Gibbs with the penalty (see the module notes), which is slower and
-        meant for small models.
+        the plain model (block Gibbs sleep chains); above 0 the posterior chains run in the compiled
+        engine with the prior (``posterior_sampler(empty_penalty=…)``) and the sleep chains are
+        sequential Gibbs under the prior (compiled too; see the module notes), at engine speed on any size.
     nonnegative : bool
         Keep the learned causes' weights >= 0: negative weights are set to 0 at the start and after
         every update (projected wake/sleep, as ``train_exact(..., nonnegative=True)``).
@@ -324,13 +342,15 @@ def train_wake_sleep(model: TwoCauseRBM, data: Any, epochs: int = 10, learning_r
                                  ("n_fantasy", n_fantasy, 1), ("fantasy_steps", fantasy_steps, 1)):
         check_count(value, name, minimum)
     learning_rate = _check_setting(learning_rate, "learning_rate")
-    if isinstance(learn, str) or not set(learn) <= {"a", "b"}:
-        raise ValueError(f"learn must be a tuple naming causes 'a' and/or 'b', got {learn!r}")
+    learn = _check_learn(learn)
     empty_penalty = check_real(empty_penalty, "empty_penalty", minimum=0.0, maximum=_MAX_PENALTY)
     for name, flag in (("nonnegative", nonnegative), ("anneal", anneal), ("monitor", monitor)):
         if not isinstance(flag, (bool, np.bool_)):
             raise TypeError(f"{name} must be True or False, got {flag!r} ({type(flag).__name__})")
     momentum = check_real(momentum, "momentum", minimum=0.0, maximum=1.0, open_above=True)
+    # the fantasy particles of both causes: h, v, P(v|h), the hidden inputs and uniforms, float64 each
+    check_budget("n_fantasy", n_fantasy, bytes_per_item=8 * 2 * (2 * model.n_visible + 3 * max(
+        model.a.n_hidden, model.b.n_hidden)))
     model.posterior_sampler(correction)  # checks the correction's name before any work
     if empty_penalty and correction != "exact":
         raise ValueError(f"empty_penalty > 0 samples the exact posterior under the prior; correction must be "
@@ -344,7 +364,7 @@ def train_wake_sleep(model: TwoCauseRBM, data: Any, epochs: int = 10, learning_r
     posterior_a = bernoulli(np.full((n_samples, model.a.n_hidden), 0.5), rng)
     posterior_b = bernoulli(np.full((n_samples, model.b.n_hidden), 0.5), rng)
     if empty_penalty:
-        fantasies = {name: _penalised_hidden_chain(getattr(model, name), bernoulli(np.full(
+        fantasies = {name: _prior_hidden_chain(getattr(model, name), bernoulli(np.full(
             (n_fantasy, getattr(model, name).n_hidden), 0.5), rng), 20, empty_penalty, rng) for name in ("a", "b")}
     else:
         fantasies = {name: getattr(model, name).sample_hidden(n_fantasy, 20, rng) for name in ("a", "b")}
@@ -383,7 +403,7 @@ def _wake_sleep_step(model: TwoCauseRBM, params: dict[str, FloatArray], data: Fl
     """
     if empty_penalty:
         v, h_a, h_b = data[rows], posterior_a[rows], posterior_b[rows]
-        _penalised_posterior(model, v, h_a, h_b, n_sweeps, empty_penalty, rng)
+        _prior_posterior(model, v, h_a, h_b, n_sweeps, empty_penalty, rng)
     else:
         sampler = model.posterior_sampler(correction)  # a snapshot of this step's parameters
         state = sampler._init(data[rows], posterior_a[rows], posterior_b[rows], rng)
@@ -398,7 +418,7 @@ def _wake_sleep_step(model: TwoCauseRBM, params: dict[str, FloatArray], data: Fl
             continue
         rbm = getattr(model, name)
         if empty_penalty:
-            fantasies[name] = _penalised_hidden_chain(rbm, fantasies[name], fantasy_steps, empty_penalty, rng)
+            fantasies[name] = _prior_hidden_chain(rbm, fantasies[name], fantasy_steps, empty_penalty, rng)
         else:
             fantasies[name] = rbm._gibbs_hidden(fantasies[name], fantasy_steps, rng)
         n_fantasy = len(fantasies[name])
@@ -414,6 +434,21 @@ def _wake_sleep_step(model: TwoCauseRBM, params: dict[str, FloatArray], data: Fl
     if nonnegative:
         for name in learn:
             np.maximum(params[f"{name}_weights"], 0.0, out=params[f"{name}_weights"])
+
+
+def _check_learn(learn: Any) -> tuple[str, ...]:
+    """``learn`` as a tuple of distinct names from {"a", "b"}, or a clear error naming it."""
+    problem = None
+    if isinstance(learn, (str, bytes)):
+        problem = ValueError
+    elif not isinstance(learn, (tuple, list, set, frozenset)):
+        problem = TypeError
+    elif not all(isinstance(name, str) and name in ("a", "b") for name in learn):
+        problem = TypeError if any(not isinstance(name, str) for name in learn) else ValueError
+    if problem is not None:
+        raise problem(f"learn must be a tuple naming causes 'a' and/or 'b', such as ('a', 'b') or ('a',), "
+                      f"got {learn!r}")
+    return tuple(name for name in ("a", "b") if name in learn)
 
 
 # ------------------------------------------------- samplers under the prior "each cause has a unit on"
@@ -479,3 +514,38 @@ def _penalised_hidden_chain(rbm: RBM, h: FloatArray, n_steps: int, empty_penalty
             psi = base[:, j] + empty_penalty * _others_off(h, j)
             h[:, j] = (uniforms[:, j] < expit(psi)).astype(np.float64)
     return h
+
+
+def _engine_hidden_chain(rbm: RBM, h: FloatArray, n_steps: int, empty_penalty: float,
+                         rng: np.random.Generator) -> FloatArray:
+    """:func:`_penalised_hidden_chain` with the sequential hidden sweep compiled: the same draws, a new array."""
+    h = np.array(h, dtype=np.float64, order="C")
+    for _ in range(n_steps):
+        v = bernoulli(expit(rbm._visible_input(h)), rng)
+        base = np.ascontiguousarray(rbm._hidden_input(v))
+        _sweep.penalised_hidden_sweep(h, base, rng.random(h.shape), float(empty_penalty))
+    return h
+
+
+def _engine_posterior(model: TwoCauseRBM, v: FloatArray, h_a: FloatArray, h_b: FloatArray, n_sweeps: int,
+                      empty_penalty: float, rng: np.random.Generator) -> None:
+    """:func:`_penalised_posterior` in the engine (``posterior_sampler(empty_penalty=…)``): the same draws, in place.
+
+    ``h_a`` and ``h_b`` must be C-contiguous float64 arrays (they become the chains' state).
+    """
+    sampler = model.posterior_sampler("exact", empty_penalty=empty_penalty)
+    sampler.step(sampler._init(np.ascontiguousarray(v, dtype=np.float64), h_a, h_b, rng), n_sweeps)
+
+
+def _prior_posterior(model: TwoCauseRBM, v: FloatArray, h_a: FloatArray, h_b: FloatArray, n_sweeps: int,
+                     empty_penalty: float, rng: np.random.Generator) -> None:
+    """The wake phase's sampler under the prior: the engine, or the numpy reference if ``_PRIOR_ENGINE`` is off."""
+    sample = _engine_posterior if _PRIOR_ENGINE else _penalised_posterior
+    sample(model, v, h_a, h_b, n_sweeps, empty_penalty, rng)
+
+
+def _prior_hidden_chain(rbm: RBM, h: FloatArray, n_steps: int, empty_penalty: float,
+                        rng: np.random.Generator) -> FloatArray:
+    """The sleep phase's chain under the prior: compiled, or the numpy reference if ``_PRIOR_ENGINE`` is off."""
+    chain = _engine_hidden_chain if _PRIOR_ENGINE else _penalised_hidden_chain
+    return chain(rbm, h, n_steps, empty_penalty, rng)

@@ -27,8 +27,8 @@ from scipy.special import expit, log_expit
 from . import sampling
 from .corrections import get_correction
 from .modelio import load_arrays, save_arrays
-from .numerics import as_float_array, as_generator, bernoulli, check_count
-from .rbm import MAX_INPUT, RBM, _unbatch, as_batch
+from .numerics import as_float_array, as_generator, bernoulli, check_budget, check_count
+from .rbm import BYTES_PER_CHAIN_UNIT, MAX_INPUT, RBM, _unbatch, as_batch
 
 __all__ = ["TwoCauseRBM"]
 
@@ -223,7 +223,8 @@ class TwoCauseRBM:
         return self._log_joint_gradient(v, h_a, h_b)
 
     # -------------------------------------------------------------- sampling
-    def posterior_sampler(self, correction: str = "exact", schedule: str = "sequential") -> sampling.PosteriorSampler:
+    def posterior_sampler(self, correction: str = "exact", schedule: str = "sequential",
+                          empty_penalty: float = 0.0) -> sampling.PosteriorSampler:
         """A sampler of P(h^A, h^B | v) with the correction and schedule resolved once.
 
         See :mod:`orbm_explore.sampling`. It holds a copy of the current
@@ -235,10 +236,14 @@ class TwoCauseRBM:
             A key of :data:`orbm_explore.corrections.CORRECTIONS`.
         schedule : {"sequential", "parallel"}
             Only sequential + exact is a valid Gibbs sampler of the posterior.
+        empty_penalty : float, 0 ≤ empty_penalty ≤ 1e6
+            The prior "each cause has a unit on" (as ``train_wake_sleep``'s): each cause's log P*(h) gets
+            ``-empty_penalty`` when none of its units is on. Above 0 it needs ``correction="exact"`` and
+            ``schedule="sequential"``.
         """
         causes = [sampling.Cause(rbm.weights.copy(), rbm.hidden_bias.copy(), rbm.visible_bias.copy())
                   for rbm in (self.a, self.b)]
-        return sampling.make_sampler(*causes, self.total_visible_bias.copy(), correction, schedule)
+        return sampling.make_sampler(*causes, self.total_visible_bias.copy(), correction, schedule, empty_penalty)
 
     def sample_posterior(self, v: ArrayLike, n_sweeps: int, correction: str = "exact",
                          schedule: str = "sequential", h_a: ArrayLike | None = None,
@@ -269,6 +274,8 @@ class TwoCauseRBM:
         (h_a, h_b) : arrays of shape (n, n_hidden_a) and (n, n_hidden_b) (1-D for a single v).
         """
         check_count(n_sweeps, "n_sweeps", minimum=0, maximum=sampling.MAX_SWEEPS)
+        if not isinstance(progress, (bool, np.bool_)):
+            raise TypeError(f"progress must be True or False, got {progress!r} ({type(progress).__name__})")
         sampler = self.posterior_sampler(correction, schedule)
         state = sampler.init(v, h_a, h_b, rng)
         sampler.step(state, n_sweeps, progress=progress)
@@ -281,7 +288,16 @@ class TwoCauseRBM:
         Returns
         -------
         (h_a, h_b, v) : arrays of shape (n_samples, ·)
+
+        Raises
+        ------
+        ValueError
+            Naming ``n_samples`` when it is below 1, or (a BudgetError) when the samples would not fit the
+            memory budget of :func:`orbm_explore.numerics.check_budget` (``$ORBM_EXPLORE_MEMORY_LIMIT``).
         """
+        check_count(n_samples, "n_samples", minimum=1)
+        check_budget("n_samples", n_samples,
+                     bytes_per_item=BYTES_PER_CHAIN_UNIT * (self.a.n_hidden + self.b.n_hidden + self.n_visible))
         rng = as_generator(rng)
         h_a = self.a.sample_hidden(n_samples, n_steps, rng)
         h_b = self.b.sample_hidden(n_samples, n_steps, rng)
@@ -300,7 +316,7 @@ class TwoCauseRBM:
         -------
         (recon_a, recon_b) : probabilities, shape (V,) or (n, V)
         """
-        if mode not in RECONSTRUCTION_MODES:
+        if not isinstance(mode, str) or mode not in RECONSTRUCTION_MODES:
             raise ValueError(f"mode must be one of {RECONSTRUCTION_MODES}, got {mode!r}")
         h_a, h_b, single = self._hidden_batches(h_a, h_b)
         recon_a, recon_b = self._reconstructions(h_a, h_b, mode)
@@ -315,13 +331,24 @@ class TwoCauseRBM:
     # -------------------------------------------------------------------- I/O
     def save(self, path: str | os.PathLike) -> Path:
         """Write both causes (and the belief layer's bias, if set) to one .npz file atomically."""
-        return save_arrays(path, "TwoCauseRBM", self.parameters())
+        return save_arrays(path, "TwoCauseRBM", self.parameters(), check=self.check_arrays)
+
+    @staticmethod
+    def check_arrays(arrays: Any) -> None:
+        """Raise ValueError naming the array at fault if ``arrays`` (as :meth:`parameters`) break the input bound."""
+        RBM.check_arrays(arrays, "a_")
+        RBM.check_arrays(arrays, "b_")
+        belief_bias = arrays.get("belief_bias")
+        if belief_bias is not None and not np.all(np.abs(belief_bias) <= MAX_INPUT):
+            raise ValueError(f"array 'belief_bias' must have |values| <= {MAX_INPUT:g}, got up to "
+                             f"{np.max(np.abs(belief_bias)):.3g}")
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "TwoCauseRBM":
         """Read a model written by :meth:`save`; raises ModelFileError on a bad file."""
         shapes = {**RBM.array_shapes("a_", "n_hidden_a"), **RBM.array_shapes("b_", "n_hidden_b")}
-        arrays = load_arrays(path, "TwoCauseRBM", shapes, optional={"belief_bias": ("n_visible",)})
+        arrays = load_arrays(path, "TwoCauseRBM", shapes, optional={"belief_bias": ("n_visible",)},
+                             check=cls.check_arrays)
         return cls(RBM(arrays["a_weights"], arrays["a_visible_bias"], arrays["a_hidden_bias"]),
                    RBM(arrays["b_weights"], arrays["b_visible_bias"], arrays["b_hidden_bias"]),
                    arrays.get("belief_bias"))

@@ -134,8 +134,8 @@ def _sampled_step(model, distinct, penalty, seed=0, copies=1500, n_fantasy=20000
     data = np.repeat(distinct, copies, axis=0)
     post_a = bernoulli(np.full((len(data), model.a.n_hidden), 0.5), rng)
     post_b = bernoulli(np.full((len(data), model.b.n_hidden), 0.5), rng)
-    training._penalised_posterior(model, data, post_a, post_b, 30, penalty, rng)
-    fantasies = {name: training._penalised_hidden_chain(getattr(model, name), bernoulli(
+    training._prior_posterior(model, data, post_a, post_b, 30, penalty, rng)
+    fantasies = {name: training._prior_hidden_chain(getattr(model, name), bernoulli(
         np.full((n_fantasy, getattr(model, name).n_hidden), 0.5), rng), 30, penalty, rng) for name in ("a", "b")}
     before = {key: value.copy() for key, value in params.items()}
     training._wake_sleep_step(model, params, data, np.arange(len(data)), post_a, post_b, fantasies, "exact", 1, 1,
@@ -162,8 +162,30 @@ def test_wake_sleep_step_estimates_the_exact_gradient_under_the_prior(merged):
     assert _largest_error(_sampled_step(model, DISTINCT, PENALTY), gradient) < STEP_TOLERANCE
 
 
-def test_wake_sleep_step_check_fails_on_a_dropped_penalty(monkeypatch):
-    monkeypatch.setattr(training, "_others_off", MUTATIONS["dropped"](training._others_off))
+@pytest.mark.parametrize("engine", [True, False])
+def test_wake_sleep_step_estimates_the_exact_gradient_in_both_paths(monkeypatch, engine):
+    """The step above runs the compiled engine; the numpy reference path gives a step as good."""
+    monkeypatch.setattr(training, "_PRIOR_ENGINE", engine)
+    model = _tiny_model(True, seed=5)
+    _, gradient = exact_learning.log_likelihood_and_gradient(model, DISTINCT, PENALTY)
+    assert _largest_error(_sampled_step(model, DISTINCT, PENALTY), gradient) < STEP_TOLERANCE
+
+
+def _drop_the_engines_penalty(monkeypatch):
+    """Mutate the engine path: both compiled samplers run without the prior."""
+    posterior, chain = training._engine_posterior, training._engine_hidden_chain
+    monkeypatch.setattr(training, "_engine_posterior", lambda m, v, a, b, n, penalty, rng: posterior(m, v, a, b, n, 0.0,
+                                                                                                     rng))
+    monkeypatch.setattr(training, "_engine_hidden_chain", lambda rbm, h, n, penalty, rng: chain(rbm, h, n, 0.0, rng))
+
+
+@pytest.mark.parametrize("engine", [True, False])
+def test_wake_sleep_step_check_fails_on_a_dropped_penalty(monkeypatch, engine):
+    monkeypatch.setattr(training, "_PRIOR_ENGINE", engine)
+    if engine:
+        _drop_the_engines_penalty(monkeypatch)
+    else:
+        monkeypatch.setattr(training, "_others_off", MUTATIONS["dropped"](training._others_off))
     model = _tiny_model(True, seed=5)
     _, gradient = exact_learning.log_likelihood_and_gradient(model, DISTINCT, PENALTY)
     assert _largest_error(_sampled_step(model, DISTINCT, PENALTY), gradient) > STEP_TOLERANCE

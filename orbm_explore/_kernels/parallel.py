@@ -43,16 +43,18 @@ def _get_pool(workers: int) -> ThreadPoolExecutor:
         return _pool
 
 
-def run_ranges(kernel: Callable[[int, int], None], n_items: int, min_items: int = 1) -> None:
+def run_ranges(kernel: Callable[[int, int], None], n_items: int, min_items: int = 1,
+               threads: int | None = None) -> None:
     """Call ``kernel(start, stop)`` on disjoint ranges covering ``range(n_items)``.
 
     Ranges hold at least ``min_items`` items, so small work stays on the
-    calling thread. Returns when every range is done. If the wait is
+    calling thread. At most ``threads`` ranges (default :func:`n_threads`); with one
+    range the kernel runs on the calling thread. Returns when every range is done. If the wait is
     interrupted (Ctrl-C), ranges not yet started are cancelled and running
     ones are waited for before the exception propagates, so no kernel is left
     writing into the caller's arrays.
     """
-    parts = max(1, min(n_threads(), n_items // max(1, min_items)))
+    parts = max(1, min(n_threads() if threads is None else threads, n_items // max(1, min_items)))
     if parts == 1:
         kernel(0, n_items)
         return
