@@ -8,6 +8,12 @@ LAB_ARGS ?=
 LAB_PORT ?= 8888
 PRESENT_PORT ?= 8866
 PRESENT_POOL ?= 2
+PRESENT_HOST ?= 127.0.0.1
+PRESENT_MAX_KERNELS ?= 20
+PRESENT_CULL_IDLE ?= 30
+PRESENT_CULL_INTERVAL ?= 10
+PRESENT_CONNECT_GRACE ?= 300
+PRESENT_KERNEL_MANAGER ?= orbm_explore.widgets.present_server.ClassroomKernelManager
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 
 .PHONY: lab test present bench bench-mnist clean handout strip
@@ -42,17 +48,27 @@ test: $(VENV)/.dev-installed
 	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:randomly notebooks
 
 # The classroom app (apps/classroom.ipynb) for a projector: PRESENT_POOL kernels have already run it, so a
-# page opens at once (a used kernel is replaced 15 s later, so the refill does not slow the page down);
-# kernels of closed pages are shut down within a minute (idle 30 s, checked every 10 s).
+# page opens at once (a used kernel is replaced 15 s later). Kernels of closed pages are shut down after
+# PRESENT_CULL_IDLE s idle (checked every PRESENT_CULL_INTERVAL s); a kernel handed to a page that has not
+# connected yet is never culled (PRESENT_CONNECT_GRACE s; see orbm_explore/widgets/present_server.py), so a
+# page opened long after the server started, or slow to load its scripts, still comes up. Beyond
+# PRESENT_MAX_KERNELS kernels a page says the server is full. Class mode, students on the same network:
+#   make present PRESENT_HOST=0.0.0.0   (no password: anyone who can reach the port gets a Python kernel)
 present: $(VENV)/.notebook-installed
-	$(VENV)/bin/voila --no-browser --port=$(PRESENT_PORT) --Voila.ip=127.0.0.1 \
+	$(VENV)/bin/voila --no-browser --port=$(PRESENT_PORT) --Voila.ip=$(PRESENT_HOST) \
 		--preheat_kernel=True --pool_size=$(PRESENT_POOL) --VoilaKernelManager.fill_delay=15 \
-		--MappingKernelManager.cull_idle_timeout=30 --MappingKernelManager.cull_interval=10 \
+		--VoilaConfiguration.multi_kernel_manager_class=$(PRESENT_KERNEL_MANAGER) \
+		--ClassroomKernelManager.connect_grace=$(PRESENT_CONNECT_GRACE) \
+		--ClassroomKernelManager.max_kernels=$(PRESENT_MAX_KERNELS) \
+		--MappingKernelManager.cull_idle_timeout=$(PRESENT_CULL_IDLE) \
+		--MappingKernelManager.cull_interval=$(PRESENT_CULL_INTERVAL) \
 		--MappingKernelManager.cull_connected=False \
 		apps/classroom.ipynb
 
-# A printable handout: execute every notebook in memory and write handout/NN_name.html, with each
-# interactive figure as a picture of its initial state. Fails if a widget cell has no picture.
+# Handouts that work offline: execute every notebook once, in memory, and write handout/student/ (no
+# solutions, no answers) and handout/lecturer/ (with them), each with an index.html (goals, times) and a
+# local MathJax copy; each interactive figure is a picture captioned with its controls' values. Fails if a
+# notebook raises, a widget cell has no picture, or a page would load anything from the network.
 handout: $(VENV)/.dev-installed
 	$(PY) tools/handout.py --out handout
 

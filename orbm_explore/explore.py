@@ -10,7 +10,9 @@ module computes:
   :func:`watch_chains`);
 * the step-by-step laws of the "why a layer-at-once sampler is wrong" view
   (:func:`sweep_steps`, :func:`law_after_steps`);
-* the sampler-bias comparison of notebook 04 (:func:`sampler_bias_results`).
+* the sampler-bias comparison of notebook 04 (:func:`sampler_bias_results`);
+* what each approximate correction costs a sampler, exactly, for notebook 03
+  (:func:`sampler_bias_table`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,11 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import log_expit
 
 from . import corrections, exact, stats
-from .numerics import as_binary_array, as_finite_array, as_generator, check_count, check_real, log_sigmoid, sigmoid
+from .numerics import (as_binary_array, as_finite_array, as_generator, check_budget, check_count, check_real,
+                       log_sigmoid, sigmoid)
+
+# Peak bytes per grid point of a correction map (the exact correction's temporaries).
+_BYTES_PER_GRID_POINT = 200.0
 from .rbm import RBM
 from .two_cause import TwoCauseRBM
 
@@ -47,6 +53,11 @@ __all__ = [
     "sweep_steps",
     "law_after_steps",
     "sampler_bias_results",
+    "cause_joint",
+    "cause_covariance",
+    "BIAS_TABLE_CORRECTIONS",
+    "BiasRow",
+    "sampler_bias_table",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -103,6 +114,7 @@ def correction_grid(w: float, reach: float, h: float, n: int = 200,
     """
     w, reach, h = check_real(w, "w"), check_real(reach, "reach", minimum=0.0, open_below=True), _check_h(h)
     n = check_count(n, "n", minimum=1)
+    check_budget("n", n * n, bytes_per_item=_BYTES_PER_GRID_POINT, what=f"n={n} ({n * n:,} grid points)")
     phi = np.linspace(-reach, reach, n)
     eps = np.linspace(-reach, reach, n)
     values = corrections.get_correction(correction).from_state(phi[None, :], h, eps[:, None], w)
@@ -114,6 +126,7 @@ def log_ratio_terms(eps: float, w: float, h: float, reach: float,
     """φ grid (n,) and the two §2.1 terms (n,) at fixed ε, as functions of the actual input φ = φ0 + h W."""
     eps, w, h = check_real(eps, "eps"), check_real(w, "w"), check_real(h, "h")
     reach, n = check_real(reach, "reach", minimum=0.0, open_below=True), check_count(n, "n", minimum=1)
+    check_budget("n", n, bytes_per_item=_BYTES_PER_GRID_POINT)
     phi = np.linspace(-reach, reach, n)
     phi0 = phi - h * w
     first = log_sigmoid(phi0) - log_sigmoid(phi0 + w)
@@ -488,3 +501,130 @@ def state_labels(model: Any) -> list[str]:
     """Labels "h^A|h^B" (e.g. "10|1") of the joint hidden states, in :mod:`orbm_explore.exact` order."""
     h_a, h_b = exact.two_cause_hidden_states(model)
     return ["".join(str(int(x)) for x in a) + "|" + "".join(str(int(x)) for x in b) for a, b in zip(h_a, h_b)]
+
+
+# --------------------------------------------------------------------------- notebook 04: the 2x2 tables
+def cause_joint(model: Any, alarm: Any = None) -> FloatArray:
+    """The joint law of the two causes, by exact enumeration; shape (2, 2).
+
+    Rows are burglar (h_A) off/on, columns quake (h_B) off/on. With
+    ``alarm=None`` it is the prior P(h_A, h_B) (the causes are independent
+    a priori, so it is an outer product); with ``alarm`` 0 or 1 it is the
+    posterior P(h_A, h_B | v = alarm).
+
+    Parameters
+    ----------
+    model : TwoCauseRBM with one hidden unit per cause and one visible unit
+        (:func:`orbm_explore.toys.alarm_model`).
+    alarm : None, 0 or 1.
+
+    Returns
+    -------
+    (2, 2) float64 array summing to 1.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``model`` is not such a model, or ``alarm`` is not None, 0 or 1.
+    """
+    model = _check_alarm_model(model)
+    if alarm is None:
+        return exact.two_cause_hidden_distribution(model).reshape(2, 2)
+    if isinstance(alarm, (bool, np.bool_)):
+        raise ValueError(f"alarm must be None, 0 or 1, got {alarm!r}")
+    try:
+        alarm = _check_binary(alarm, "alarm")
+    except (TypeError, ValueError):
+        raise ValueError(f"alarm must be None, 0 or 1, got {alarm!r}") from None
+    return exact.posterior(model, [alarm]).reshape(2, 2)
+
+
+def cause_covariance(table: ArrayLike) -> float:
+    """Covariance of the two causes under a 2×2 joint law: P(1, 1) − P(1, ·) P(·, 1).
+
+    Negative: explaining away (one cause makes the other less likely);
+    positive: explaining in; zero: independent.
+
+    Parameters
+    ----------
+    table : (2, 2) array of probabilities summing to 1, rows h_A, columns h_B
+        (as :func:`cause_joint` returns).
+
+    Raises
+    ------
+    ValueError
+        If ``table`` is not a (2, 2) array of probabilities summing to 1.
+    """
+    table = as_finite_array(table, "table")
+    if table.shape != (2, 2):
+        raise ValueError(f"table must have shape (2, 2), got {table.shape}")
+    if (table < 0).any() or abs(table.sum() - 1.0) > 1e-9:
+        raise ValueError(f"table must hold probabilities summing to 1, got sum {table.sum()!r}")
+    return float(table[1, 1] - table[1].sum() * table[:, 1].sum())
+
+
+# --------------------------------------------------------------------------- notebook 03: what an approximation costs
+BIAS_TABLE_CORRECTIONS = ("sigmoid", "sigmoid_nogain", "linear", "none")
+
+
+@dataclass(frozen=True)
+class BiasRow:
+    """One row of :func:`sampler_bias_table`.
+
+    Attributes
+    ----------
+    correction : str, a key of :data:`orbm_explore.corrections.CORRECTIONS`.
+    tv : float, total variation between the stationary law of the sampler that uses this
+        correction and the exact posterior P(h^A, h^B | v).
+    max_psi_error : float, the largest |ψ_j(approximate) − ψ_j(exact)| over every joint hidden
+        state and every hidden unit: the pointwise error of the correction where this model's
+        sampler meets it.
+    """
+
+    correction: str
+    tv: float
+    max_psi_error: float
+
+
+def sampler_bias_table(model: Any, v: ArrayLike, names: tuple[str, ...] = BIAS_TABLE_CORRECTIONS,
+                       schedule: str = "sequential") -> list[BiasRow]:
+    """What each correction costs a Gibbs sampler, computed exactly by enumeration.
+
+    For every correction: the total variation between the sampler's stationary law
+    (:func:`orbm_explore.exact.sampler_stationary_distribution`, the law it converges to
+    however long it runs) and the exact posterior, beside the correction's largest
+    pointwise error on this model's log-odds ψ.
+
+    Parameters
+    ----------
+    model : TwoCauseRBM small enough to enumerate (at most about 12 hidden units in all).
+    v : (V,) one visible pattern of 0/1.
+    names : corrections to compare, keys of :data:`orbm_explore.corrections.CORRECTIONS`.
+    schedule : "sequential" (one unit at a time) or "parallel" (a layer at once).
+
+    Returns
+    -------
+    list of :class:`BiasRow`, one per name, in the order given.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``model`` is not a TwoCauseRBM, ``v`` is not one binary pattern of length V,
+        ``names`` is not a non-empty sequence of correction names, or ``schedule`` is unknown.
+    """
+    model = _check_model(model)
+    if isinstance(names, str) or not isinstance(names, (list, tuple)) or not names:
+        raise ValueError(f"names must be a non-empty tuple of correction names, got {names!r}")
+    names = tuple(_check_name(name, "names") for name in names)
+    if schedule not in ("sequential", "parallel"):
+        raise ValueError(f"schedule must be 'sequential' or 'parallel', got {schedule!r}")
+    post = exact.posterior(model, v)  # checks v
+    h_a, h_b = exact.two_cause_hidden_states(model)
+    v_rows = np.broadcast_to(np.asarray(v, dtype=np.float64).reshape(1, -1), (len(h_a), model.n_visible))
+    truth = np.hstack(model.psi(h_a, h_b, v_rows, "exact"))
+    rows = []
+    for name in names:
+        law = exact.sampler_stationary_distribution(model, v, name, schedule)
+        error = np.abs(np.hstack(model.psi(h_a, h_b, v_rows, name)) - truth).max()
+        rows.append(BiasRow(name, float(stats.total_variation(law, post)), float(error)))
+    return rows

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import Mapping
+
 import numpy as np
 
 from .numerics import check_real as _real, softplus
@@ -13,12 +16,24 @@ __all__ = ["ALARM_PRESETS", "alarm_model", "xor_model", "two_unit_cause_model"]
 # Each preset: weights from burglar (A) and earthquake (B) to the alarm, the
 # alarm's total bias (split equally between the causes) and each cause's prior
 # log-odds, log P(h=1)/P(h=0) under its own RBM.
-ALARM_PRESETS: dict[str, dict[str, float]] = {
+#
+# "two weak causes" still explains away (covariance of the causes given the
+# alarm -0.037): with both weights positive it always does. "quake silences
+# the alarm" has weights of opposite sign and explains *in*: given the alarm,
+# the causes' covariance is +0.016.
+#
+# Read-only (a mapping proxy over mapping proxies): an exercise answer cannot
+# change a preset for the rest of the session. ``alarm_model(**ALARM_PRESETS[name])``
+# works as with plain dicts; ``dict(ALARM_PRESETS[name])`` gives an editable copy.
+_PRESETS: dict[str, dict[str, float]] = {
     "strong explaining away": {"w_a": 8.0, "w_b": 8.0, "bias": -5.0, "prior_a": -2.0, "prior_b": -2.0},
     "no overlap": {"w_a": 8.0, "w_b": 0.0, "bias": -5.0, "prior_a": -2.0, "prior_b": -2.0},
-    "both causes needed": {"w_a": 4.0, "w_b": 4.0, "bias": -6.0, "prior_a": -1.0, "prior_b": -1.0},
+    "two weak causes": {"w_a": 4.0, "w_b": 4.0, "bias": -6.0, "prior_a": -1.0, "prior_b": -1.0},
     "quake silences the alarm": {"w_a": 8.0, "w_b": -6.0, "bias": -3.0, "prior_a": -2.0, "prior_b": -1.0},
 }
+ALARM_PRESETS: Mapping[str, Mapping[str, float]] = MappingProxyType(
+    {name: MappingProxyType(dict(values)) for name, values in _PRESETS.items()})
+del _PRESETS
 
 
 def alarm_model(w_a: float = 8.0, w_b: float = 8.0, bias: float = -5.0, prior_a: float = -2.0,

@@ -127,14 +127,14 @@ def open_classroom(browser, url):
     marks["response"] = time.perf_counter() - start
     page.wait_for_load_state("domcontentloaded", timeout=60_000)
     marks["html"] = time.perf_counter() - start
-    page.get_by_role("button", name="Show answers").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Reveal answer").wait_for(timeout=60_000)
     marks["widgets drawn"] = time.perf_counter() - start
-    page.get_by_role("button", name="Show answers").click(timeout=60_000)
-    page.get_by_text("Answers shown", exact=True).wait_for(timeout=60_000)  # the kernel answered
+    page.get_by_role("button", name="Reveal answer").click(timeout=60_000)
+    page.get_by_text("1 of 3 answers shown", exact=True).wait_for(timeout=60_000)  # the kernel answered
     interactive = time.perf_counter() - start
     marks["answered a click"] = interactive
     print({k: round(v, 2) for k, v in marks.items()})
-    page.get_by_role("button", name="Hide answers").click()
+    page.get_by_role("button", name="Hide all").click()
     page.get_by_text("Answers hidden", exact=True).wait_for()
     page.wait_for_function("() => [...document.querySelectorAll('.orbm-classroom img')]"
                            ".some(i => i.naturalWidth > 600 && i.offsetParent !== null)")
@@ -182,7 +182,7 @@ def page_words(page) -> str:
     return text + " " + tips
 
 
-def test_classroom_opens_fast_fits_the_projector_and_hides_every_answer(present, browser):
+def test_classroom_opens_fast_and_hides_every_answer(present, browser):
     wait_until_pool_is_warm(present["pid"])
     page, errors, interactive = open_classroom(browser, present["url"])
     (ARTIFACTS / "classroom_timing.json").write_text(json.dumps({"time_to_interactive_s": interactive}))
@@ -190,22 +190,6 @@ def test_classroom_opens_fast_fits_the_projector_and_hides_every_answer(present,
     assert interactive <= 5.0, f"the app answered its first click after {interactive:.1f} s"
     assert_healthy(page, errors)
     no_vertical_scroll(page)
-    # controls beside the figure: the figure's image starts right of the sliders, at the same height
-    slider = page.locator(".orbm-classroom .widget-slider").first.bounding_box()
-    figure = page.locator(".orbm-classroom img").first.bounding_box()
-    assert figure["x"] >= slider["x"] + slider["width"] and figure["y"] < slider["y"] + slider["height"]
-    assert figure["x"] + figure["width"] <= VIEWPORT["width"] and figure["y"] + figure["height"] <= VIEWPORT["height"]
-    # widget text as large as the figure's (at least 14 pt = 18.67 px)
-    sizes = page.evaluate("() => [...document.querySelectorAll('.orbm-classroom .widget-label, "
-                          ".orbm-classroom button, .orbm-classroom select, .orbm-classroom input, "
-                          ".orbm-classroom .widget-html-content')].filter(e => e.offsetParent !== null)"
-                          ".map(e => parseFloat(getComputedStyle(e).fontSize))")
-    assert sizes and min(sizes) >= 18.6, sorted(sizes)[:5]
-    # figure text is at least 14 pt at 96 dpi (tests/test_app_classroom.py): the picture is shown 1:1
-    scales = page.evaluate("() => [...document.querySelectorAll('.orbm-classroom img')]"
-                           ".filter(i => i.offsetParent !== null)"
-                           ".map(i => [i.clientWidth / i.naturalWidth, i.clientHeight / i.naturalHeight])").pop()
-    assert scales and min(scales) >= 0.999, scales
     for preset, params in all_conditions():
         page.locator(".orbm-classroom select").first.select_option(label=preset)
         for quake, label in (("unknown", "alarm only"), (0, "no quake"), (1, "quake")):
@@ -213,30 +197,39 @@ def test_classroom_opens_fast_fits_the_projector_and_hides_every_answer(present,
             wait_for_state(page, {**params, "alarm": 1, "quake": quake})
             probabilities = explore.alarm_probabilities(toys.alarm_model(**params), 1)
             words = page_words(page)
-            leaked = [s for s in answer_strings(probabilities) if s in words]
+            secrets = answer_strings(probabilities[1:]) - answer_strings(probabilities[:1])  # the prior is given
+            leaked = [s for s in secrets if s in words]
             assert not leaked, (preset, quake, leaked)
             assert "Answers hidden" in words
     page.locator(".orbm-classroom select").first.select_option(label="strong explaining away")
     page.get_by_role("button", name="alarm only", exact=True).click()
     wait_for_state(page, {**toys.ALARM_PRESETS["strong explaining away"], "alarm": 1, "quake": "unknown"})
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(ARTIFACTS / "classroom_hidden.png"))
+    # one question revealed: its number is on the page, the other two are not
+    page.get_by_role("button", name="Reveal answer").click()
+    page.get_by_text("1 of 3 answers shown", exact=True).wait_for()
+    probabilities = explore.alarm_probabilities(toys.alarm_model(**toys.ALARM_PRESETS["strong explaining away"]), 1)
+    words = page_words(page)
+    assert f"{probabilities[1]:.3f}" in words
+    others = answer_strings(probabilities[2:]) - answer_strings(probabilities[:2])
+    assert not [s for s in others if s in words]
+    page.get_by_role("button", name="Hide all").click()
+    page.get_by_text("Answers hidden", exact=True).wait_for()
     # a malformed parameter string: one visible line, nothing changed
     box = page.locator(".orbm-classroom .widget-text input[type=text]").first
     box.fill("w_a=abc; bias=-3")
     page.get_by_role("button", name="Apply", exact=True).click()
     message = page.get_by_text("Not applied:")
     message.wait_for(timeout=10_000)
-    assert message.bounding_box()["height"] < 40  # one line
+    line = float(message.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+    assert "\n" not in message.inner_text() and message.bounding_box()["height"] < 2.5 * line  # one short message
     assert page.locator(".orbm-classroom select").first.input_value() == "strong explaining away"
-    no_vertical_scroll(page)
     assert_healthy(page, [e for e in errors])
     page.close()
 
 
 def test_sample_estimates_each_selected_condition(present, browser):
     page, errors, _ = open_classroom(browser, present["url"])
-    page.get_by_role("button", name="Show answers").click()
+    page.get_by_role("button", name="Reveal all").click()
     page.get_by_text("Answers shown", exact=True).wait_for()
     params = toys.ALARM_PRESETS["strong explaining away"]
     exact_values = explore.alarm_probabilities(toys.alarm_model(**params), 1)
@@ -251,7 +244,7 @@ def test_sample_estimates_each_selected_condition(present, browser):
     frames = page.evaluate("() => window.__frames")
     assert frames >= 15, f"only {frames} pictures: the chain was not animated"
     page.screenshot(path=str(ARTIFACTS / "classroom_revealed.png"))
-    page.get_by_role("button", name="200 chains", exact=True).click()
+    page.get_by_role("button", name="200", exact=True).click()
     for quake, label in (("unknown", "alarm only"), (0, "no quake"), (1, "quake")):
         page.get_by_role("button", name=label, exact=True).click()
         wait_for_state(page, {**params, "alarm": 1, "quake": quake})
@@ -313,3 +306,174 @@ def test_kernels_of_closed_tabs_are_shut_down_within_a_minute(present, browser):
          "timeline_s_count_event": timeline}, indent=2))
     print(f"kernels back to the pool size {POOL} after {back:.1f} s: {timeline}")
     assert timeline[-1][1] == POOL and back <= 60, timeline
+
+
+# -- it fits every projector, and JupyterLab's notebook column ---------------------------------------
+SIZES = [(1280, 720), (1280, 600), (1024, 768), (1920, 1080)]
+LAB_COLUMN = (840, 720)  # JupyterLab's notebook column at 1280x720 with the file browser open
+DESIGN_WIDTH = {"explain": 600, "why": 760}  # the figures' design sizes (CSS px), text >= 15 pt there
+
+LAYOUT_JS = """() => {
+  const W = window.innerWidth, H = window.innerHeight, out = {scroll: [], outside: [], small: []};
+  const doc = document.scrollingElement;
+  if (doc.scrollHeight > H + 1) out.scroll.push(['page height', doc.scrollHeight, H]);
+  if (doc.scrollWidth > W + 1) out.scroll.push(['page width', doc.scrollWidth, W]);
+  for (const e of document.querySelectorAll('.orbm-classroom, .orbm-classroom *')) {
+    if (e.offsetParent === null) continue;
+    const s = getComputedStyle(e);
+    const scrolls = v => v === 'auto' || v === 'scroll';
+    if ((scrolls(s.overflowY) && e.scrollHeight > e.clientHeight + 1) ||
+        (scrolls(s.overflowX) && e.scrollWidth > e.clientWidth + 1))
+      out.scroll.push([(e.textContent || e.className.toString()).trim().slice(0, 50), e.scrollWidth, e.clientWidth, e.scrollHeight, e.clientHeight]);
+  }
+  const controls = '.orbm-classroom button, .orbm-classroom input, .orbm-classroom select, ' +
+                   '.orbm-classroom .widget-slider, .orbm-classroom img, .orbm-classroom .widget-html-content';
+  for (const e of document.querySelectorAll(controls)) {
+    if (e.offsetParent === null || (e.tagName === 'IMG' && e.naturalWidth === 0)) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.left < -0.5 || r.top < -0.5 || r.right > W + 0.5 || r.bottom > H + 0.5)
+      out.outside.push([e.tagName, (e.textContent || e.className.toString()).slice(0, 40),
+                        Math.round(r.left), Math.round(r.top), Math.round(r.right), Math.round(r.bottom)]);
+  }
+  for (const e of document.querySelectorAll(controls)) {
+    if (e.offsetParent === null || e.tagName === 'IMG' || e.closest('.orbm-keys')) continue;
+    if (!(e.textContent || e.value || '').trim()) continue;
+    const size = parseFloat(getComputedStyle(e).fontSize);
+    if (size < 18.6) out.small.push([e.tagName, (e.textContent || '').slice(0, 30), size]);
+  }
+  const img = [...document.querySelectorAll('.orbm-classroom img')].find(i => i.offsetParent !== null && i.naturalWidth > 0);
+  out.figure = img ? [img.clientWidth, img.clientHeight, img.classList.contains('orbm-fig-why') ? 'why' : 'explain'] : null;
+  return out;
+}"""
+
+
+def layout_problems(page, lab_column=False):
+    found = page.evaluate(LAYOUT_JS)
+    if lab_column:  # a notebook column scrolls vertically; nothing may be cut off or scroll sideways
+        found["scroll"] = [s for s in found["scroll"] if s[0] == "page width" or (len(s) > 2 and s[1] > s[2] + 1)]
+        found["outside"] = [o for o in found["outside"] if o[2] < -0.5 or o[4] > LAB_COLUMN[0] + 0.5]
+    return found
+
+
+def views(page):
+    """Drive the page through every view; yield (name, page) at each."""
+    page.get_by_role("button", name="Explaining away", exact=True).click()
+    page.get_by_role("button", name="Hide all").wait_for()
+    yield "explain_hidden"
+    page.get_by_role("button", name="Reveal answer").click()
+    page.get_by_text("1 of 3 answers shown", exact=True).wait_for()
+    page.get_by_role("button", name="Sample", exact=True).click()
+    page.get_by_text(re.compile(r"after 200 of 200 sweeps")).wait_for(timeout=60_000)
+    yield "explain_one_revealed_sampled"
+    page.get_by_role("button", name="silent", exact=True).click()
+    page.get_by_role("button", name="silence only", exact=True).wait_for()
+    page.get_by_role("button", name="Reveal all").click()
+    page.get_by_text("Answers shown", exact=True).wait_for()
+    yield "explain_silent_all_shown"
+    page.get_by_role("button", name="2×2 tables").click()
+    page.get_by_text("covariance", exact=False).first.wait_for()
+    yield "explain_tables"
+    page.get_by_role("button", name="2×2 tables").click()
+    page.get_by_role("button", name="rings", exact=True).click()
+    page.get_by_role("button", name="alarm only", exact=True).wait_for()
+    page.get_by_role("button", name="Why parallel is wrong", exact=True).click()
+    page.get_by_role("button", name="Next step", exact=True).click()
+    page.get_by_text("each seeing the other's").wait_for(timeout=20_000)
+    yield "why_step1"
+    page.get_by_role("button", name=re.compile("Run .* sweeps")).click()
+    page.get_by_text("stationary law").wait_for(timeout=20_000)
+    yield "why_end"
+    page.get_by_role("button", name="Explaining away", exact=True).click()
+
+
+def test_the_page_fits_every_projector_and_the_lab_column(present, browser):
+    report = {}
+    for width, height in [*SIZES, LAB_COLUMN]:
+        lab = (width, height) == LAB_COLUMN
+        page, errors, _ = open_classroom(browser, present["url"])
+        page.set_viewport_size({"width": width, "height": height})
+        for name in views(page):
+            page.wait_for_timeout(400)
+            page.screenshot(path=str(ARTIFACTS / f"classroom_{name}_{width}x{height}.png"))
+            found = layout_problems(page, lab_column=lab)
+            report[f"{width}x{height} {name}"] = found
+            assert not found["scroll"], (width, height, name, found["scroll"])
+            assert not found["outside"], (width, height, name, found["outside"])
+            if (width, height) == (1024, 768):  # projector text: >= 14 pt (18.67 CSS px), figure too
+                assert not found["small"], (name, found["small"])
+                if found["figure"]:  # (the 2x2 tables replace the figure)
+                    shown, _, kind = found["figure"]
+                    assert shown / DESIGN_WIDTH[kind] >= 14 / 15, (name, found["figure"])
+            if (width, height) == (1920, 1080) and found["figure"]:  # the space is used: the figure is large
+                assert found["figure"][1] >= 0.6 * height, (name, found["figure"])
+        assert_healthy(page, errors)
+        page.close()
+    (ARTIFACTS / "classroom_layout.json").write_text(json.dumps(report, indent=1))
+
+
+# -- keyboard alone ---------------------------------------------------------------------------------
+def test_keyboard_alone_reveals_hides_and_steps(present, browser):
+    page, errors, _ = open_classroom(browser, present["url"])
+    keys = page.locator(".orbm-keys").first
+    assert "R reveal" in keys.inner_text() and float(keys.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) < 18
+    page.locator("body").click(position={"x": 5, "y": 5})  # nothing focused in the app
+    page.keyboard.press("r")
+    page.get_by_text("1 of 3 answers shown", exact=True).wait_for(timeout=10_000)
+    page.keyboard.press("ArrowRight")  # next question: no quake
+    page.get_by_text(re.compile(r"Predict: when the alarm rings and there was no quake")).wait_for(timeout=10_000)
+    page.keyboard.press("r")
+    page.get_by_text("2 of 3 answers shown", exact=True).wait_for(timeout=10_000)
+    page.keyboard.press("h")
+    page.get_by_text("Answers hidden", exact=True).wait_for(timeout=10_000)
+    page.keyboard.press("a")
+    page.get_by_text("Answers shown", exact=True).wait_for(timeout=10_000)
+    page.keyboard.press("ArrowLeft")
+    page.get_by_text(re.compile(r"When the alarm rings: P\(burglar\)")).wait_for(timeout=10_000)
+    page.keyboard.press("h")
+    page.get_by_text("Answers hidden", exact=True).wait_for(timeout=10_000)
+    page.keyboard.press("v")  # the other view
+    page.get_by_role("button", name="Next step", exact=True).wait_for(timeout=10_000)
+    page.keyboard.press(" ")
+    page.get_by_text("each seeing the other's").wait_for(timeout=10_000)
+    page.keyboard.press("ArrowRight")
+    page.get_by_text("updates A2 given the").wait_for(timeout=10_000)
+    page.keyboard.press("ArrowLeft")
+    page.get_by_text("each seeing the other's").wait_for(timeout=10_000)
+    page.keyboard.press("v")
+    page.get_by_role("button", name="Reveal answer").wait_for(timeout=10_000)
+    assert_healthy(page, errors)
+    page.close()
+
+
+# -- colour contrast (axe-core, from the axe-playwright-python wheel: no network) ------------------------
+def test_no_colour_contrast_violations(present, browser):
+    import axe_playwright_python
+
+    axe_js = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+    page, errors, _ = open_classroom(browser, present["url"])
+    results = {}
+    for name in views(page):
+        page.wait_for_timeout(300)
+        page.add_script_tag(path=str(axe_js))
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document.querySelector('.orbm-classroom'),
+                                    {runOnly: {type: 'rule', values: ['color-contrast']}});
+            return {violations: r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => [n.target.join(' '),
+                    n.failureSummary])})), passes: r.passes.map(p => p.nodes.length)};
+        }""")
+        results[name] = result
+        assert not result["violations"], (name, result["violations"])
+        assert sum(result["passes"]) > 5, name  # the rule really looked at the page
+    (ARTIFACTS / "classroom_axe.json").write_text(json.dumps(results, indent=1))
+    # the check can fail: light grey text on white inside the app is reported
+    bad = page.evaluate("""async () => {
+        const e = document.createElement('div'); e.textContent = 'low contrast text';
+        e.style.cssText = 'color: #bbbbbb; background: white; font-size: 14pt';
+        document.body.prepend(e);
+        const r = await axe.run(e, {runOnly: {type: 'rule', values: ['color-contrast']}});
+        e.remove(); return r.violations.map(v => v.nodes.length);
+    }""")
+    assert bad and sum(bad) >= 1, bad
+    assert_healthy(page, errors)
+    page.close()
