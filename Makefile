@@ -80,6 +80,7 @@ strip: | $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	cd benchmarks && ../$(PY) bench_corrections.py
 	cd benchmarks && ../$(PY) bench_sampler.py
+	cd benchmarks && ../$(PY) bench_wake_sleep_prior.py
 	cd benchmarks && ../$(PY) bench_widgets.py
 	cd benchmarks && ../$(PY) bench_training.py
 	cd benchmarks && ../$(PY) bench_separation.py

@@ -157,7 +157,7 @@ class RBM:
         return _unbatch(value, single_h and single_v)
 
     def log_p_star_h(self, h: ArrayLike) -> FloatArray:
-        """The closed-form marginal log P*(h) = Σ_j h_j W_j0 + Σ_i log(1 + e^{φ_i(h)}) (§0.1)."""
+        """The closed-form marginal log P*(h) = Σ_j h_j W_j0 + Σ_i log(1 + e^{φ_i(h)}) (§0.2)."""
         h, single = as_batch(h, self.n_hidden, "h")
         return _unbatch(self._log_p_star_h(h), single)
 

@@ -1,5 +1,6 @@
 """Packaging facts that must not drift: environment.yml and pyproject.toml agree, notebooks are clean."""
 
+import ast
 import json
 import re
 import sys
@@ -59,7 +60,8 @@ def test_notebooks_are_numbered_and_listed_in_readme():
 
 
 # import name -> distribution name, where they differ
-IMPORT_NAMES = {"sklearn": "scikit-learn", "yaml": "pyyaml", "IPython": "ipython"}
+IMPORT_NAMES = {"sklearn": "scikit-learn", "yaml": "pyyaml", "IPython": "ipython",
+                "jupyter_server_mathjax": "jupyter-server-mathjax", "axe_playwright_python": "axe-playwright-python"}
 # declared for what they run rather than for an import: the lab, the kernel nbval and the lab use,
 # the interactive matplotlib backend, the classroom server, the pytest plugin, the notebook stripper
 TOOLS = {"jupyterlab", "ipykernel", "ipympl", "voila", "nbval", "nbstripout", "pytest",
@@ -74,10 +76,15 @@ def _imported_distributions() -> set[str]:
     for path in (p for folder in folders for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts):
         sources += ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
     names = set()
-    pattern = re.compile(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)|importorskip\(\"([A-Za-z_]\w*)", re.M)
+    skip = re.compile(r"importorskip\(\"([A-Za-z_]\w*)")
     for text in sources:
-        for match in pattern.finditer(text):
-            names.add(match.group(1) or match.group(2))
+        names.update(skip.findall(text))
+        code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in text.splitlines())
+        for node in ast.walk(ast.parse(code)):  # real import statements only, not words in docstrings
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
     ignored = set(sys.stdlib_module_names) | {"orbm_explore"} | local
     return {IMPORT_NAMES.get(n, n).lower() for n in names
             if n not in ignored and (n[0].islower() or n in IMPORT_NAMES)}

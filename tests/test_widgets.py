@@ -235,19 +235,22 @@ def test_default_range_shows_two_different_panels():
     assert (np.abs(h0 - h1) > 0.25 * abs(w)).mean() > 0.1  # visibly different at the default range
 
 
-@pytest.mark.parametrize("w, red, green", [(3.0, "-3.00", "3.00"), (-4.0, "4.00", "-4.00")])
-def test_wedge_colours_are_named_right_for_either_sign(w, red, green):
+@pytest.mark.parametrize("w", [3.0, -4.0])
+def test_wedge_colours_are_named_right_for_either_sign(w):
     app = CorrectionExplorer(w=w, n=20)
     text = app.readout.value
-    assert f"C ≈ −W = {-w:.2f}, the <b>{plots.wedge_colour(-w)}</b> wedge" in text
-    assert plots.wedge_colour(-w) == ("red" if w > 0 else "green")
-    assert plots.wedge_colour(w) == ("green" if w > 0 else "red")
-    # the colour map itself: negative values are drawn red, positive green
+    assert (f"C ≈ −W = {-w:.2f}, the wedge labelled “C ≈ −W”, drawn <b>{plots.wedge_colour(-w)}</b> "
+            "(the notes' red wedge)") in text
+    assert f"C ≈ +W = {w:.2f}, labelled “C ≈ +W”, drawn <b>{plots.wedge_colour(w)}</b>" in text
+    assert plots.wedge_colour(-w) == ("red" if w > 0 else "blue")
+    assert plots.wedge_colour(w) == ("blue" if w > 0 else "red")
+    # the colour map itself: negative values are drawn red, positive blue (tests/test_wedge_colours.py
+    # checks that the two stay apart for colour-blind readers)
     cmap = app.artists.images[0].get_cmap()
-    r, g, _, _ = cmap(0.0)
-    assert r > g
-    r, g, _, _ = cmap(1.0)
-    assert g > r
+    r, _, b, _ = cmap(0.0)
+    assert r > b
+    r, _, b, _ = cmap(1.0)
+    assert b > r
 
 
 def test_clicking_the_map_sets_the_cut_beside_it():
@@ -279,3 +282,44 @@ def test_every_app_displays_a_widget_and_a_static_png_in_one_bundle(factory):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     png = base64.b64decode(bundle["image/png"])
     assert png.startswith(b"\x89PNG") and len(png) > 5000
+
+
+def test_correction_explorer_fits_an_840_px_column():
+    """Each figure plus ipympl's toolbar column fits 840 px (JupyterLab at 1280×720 with the file browser open);
+    the maps and the cut sit in a wrapping box, so a narrow column puts the cut under the maps, never off screen.
+    (tests/test_explorer_fits_browser.py checks the same in a real 840-px page.)"""
+    app = CorrectionExplorer(n=20)
+    toolbar = 50
+    widths = app.figure_widths_px()
+    assert len(widths) == 2 and all(width + toolbar <= 840 for width in widths), widths
+    assert app.figure_box.layout.flex_flow == "row wrap"
+    assert list(app.figure_box.children) == app._views and app.widget.children[1] is app.figure_box
+    for figure, legend in ((app.figure, app.figure.legends[0]), (app.cut_figure, app.ax_cut.get_legend())):
+        figure.canvas.draw()
+        box, page = legend.get_window_extent(), figure.bbox
+        assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1
+    labels = " ".join(t.get_text() for t in app.ax_cut.get_legend().get_texts())
+    assert "A alone switches" in labels and "A and B together switch" in labels and "h_j = 1" in labels
+    styles = {line.get_linestyle() for pair in app.cut["switches"] for line in pair}
+    legend_styles = {h.get_linestyle() for h in app.ax_cut.get_legend().legend_handles[-2:]}
+    assert styles == legend_styles == {":", "--"}
+
+
+def test_log_ratio_cut_names_its_guides():
+    app = CutExplorer()
+    labels = [t.get_text() for t in app.ax.get_legend().get_texts()]
+    assert any("first term switches" in t for t in labels) and any("second term switches" in t for t in labels)
+    app.figure.canvas.draw()
+    box, page = app.ax.get_legend().get_window_extent(), app.figure.bbox
+    assert page.y0 <= box.y0 and box.x1 <= page.x1
+
+
+def test_correction_explorer_static_png_shows_maps_and_cut():
+    import io
+
+    from orbm_explore.widgets.kit import figure_png
+
+    app = CorrectionExplorer(n=20)
+    image = plt.imread(io.BytesIO(app.static_png()), format="png")
+    maps = plt.imread(io.BytesIO(figure_png(app.blitter.savefig)), format="png")
+    assert image.shape[1] > maps.shape[1] * 1.4 and image.shape[0] == maps.shape[0]

@@ -31,9 +31,9 @@ def _binary(*groups) -> set:
     return {s for g in groups for s in g}
 
 
-# ------------------------------------------------------------------------ §0.1
+# ------------------------------------------------------------------------ §0.2
 def check_marginal_log_p_star_h(formulas: Formulas | None = None, sizes=(1, 2, 3, 4, 5)) -> Claim:
-    """§0.1: Σ_v P*(h, v) = exp(log P*(h)) with log P*(h) = Σ_j h_j W_j0 + Σ_i log(1 + e^{φ_i(h)}).
+    """§0.2: Σ_v P*(h, v) = exp(log P*(h)) with log P*(h) = Σ_j h_j W_j0 + Σ_i log(1 + e^{φ_i(h)}).
 
     Base cases: the 2^n terms summed for n = 1 … 5 visible units (2 hidden units). Induction step,
     for symbolic n, using the claim at n: Σ_{v_{n+1}} e^{v_{n+1} x_{n+1}} · exp(claim(n)) = exp(claim(n+1)).
@@ -71,7 +71,7 @@ def check_marginal_log_p_star_h(formulas: Formulas | None = None, sizes=(1, 2, 3
                            proof_step(_peel(lhs - rhs, n_sym), "induction (b): log(1 + e^{x_{n+1}}) + claim(n) = "
                                                                "claim(n+1) after peeling the last term of the sum"))
     return make_claim(
-        "marginal log P*(h)", "§0.1",
+        "marginal log P*(h)", "§0.2",
         r"\log P^*(h) = \sum_j h_j W_{j0} + \sum_i \log(1 + e^{\phi_i(h)})",
         combine(*parts, step),
         steps=("total = sum(exp(log_joint(h, v)) for v in all 2**n states)   # n = 1 … 5",
@@ -96,20 +96,20 @@ def _peel(expr: sp.Expr, n: sp.Symbol) -> sp.Expr:
 
 
 def check_marginal_second_form(formulas: Formulas | None = None) -> Claim:
-    """§0.1: log(1 + e^φ) = φ - log σ(φ), the notes' second form of log P*(h)."""
-    return make_claim("second form of log P*(h)", "§0.1", r"\log(1 + e^{\phi_i}) = \phi_i - \log \sigma_i(h)",
+    """§0.2: log(1 + e^φ) = φ - log σ(φ), the notes' second form of log P*(h)."""
+    return make_claim("second form of log P*(h)", "§0.2", r"\log(1 + e^{\phi_i}) = \phi_i - \log \sigma_i(h)",
                       compare(softplus(phi), phi - log_sigmoid(phi)),
                       steps=("simplify(log(1 + exp(φ)) - (φ + log(1 + exp(-φ)))) == 0",))
 
 
 def check_product_rule(formulas: Formulas | None = None) -> Claim:
-    """§0.1: log P*(h) + log P(v|h) = log P*(h, v) "by collecting terms", on a 3×4 RBM for every v and h."""
+    """§0.2: log P*(h) + log P(v|h) = log P*(h, v) "by collecting terms", on a 3×4 RBM for every v and h."""
     formulas = formulas or NOTES
     rbm = rbm_symbols(N_HIDDEN, N_VISIBLE)
     two_terms = rbm.log_marginal() + sum(formulas.likelihood(rbm.v[i], rbm.visible_input(i))
                                          for i in range(N_VISIBLE))
     substitution = rbm.input_substitution()
-    return make_claim("product rule for the RBM", "§0.1", r"\log P^*(h) + \log P(v|h) = \log P^*(h, v)",
+    return make_claim("product rule for the RBM", "§0.2", r"\log P^*(h) + \log P(v|h) = \log P^*(h, v)",
                       compare(two_terms, rbm.log_joint(), binary=_binary(rbm.h, rbm.v), n_random=80,
                               proof_hint=lambda d: d.xreplace(substitution)),
                       steps=("two_terms = log_marginal(h) + Σ_i v_i log σ(φ_i) + (1 - v_i) log σ(-φ_i)",

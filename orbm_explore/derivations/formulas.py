@@ -77,7 +77,7 @@ class Formulas:
     gain : W -> α                                  §2.1 (= ω of §2.3)
     sigmoid : (φ0, ε, W, α) -> W[σ(α(φ0+W/2)) - σ(α(φ0+W/2+ε))]      §2.1
     local : (φ, h, ε, W, α) -> W[σ(α(φ-ĥW)) - σ(α(φ+ε-ĥW))], ĥ = h-½   §2.3
-    marginal : (x, n, c) -> log P*(h) = c + Σ_{k=1}^n log(1+e^{x_k})  §0.1 (x an IndexedBase, n int or symbol)
+    marginal : (x, n, c) -> log P*(h) = c + Σ_{k=1}^n log(1+e^{x_k})  §0.2 (x an IndexedBase, n int or symbol)
     vanilla_psi : (w_row, c_j, v) -> W_j0 + Σ_i W_ji v_i              §0.2
     wake_weight : (j, i, h_j, v_i, φ^A_i, φ^AB_i) -> ΔW^A_ji            §3.1.1
     wake_visible_bias : (i, v_i, φ^A_i, φ^AB_i) -> ΔW^A_0i

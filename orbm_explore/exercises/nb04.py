@@ -13,10 +13,19 @@ from scipy.special import expit
 from .. import exact, stats
 from ..rbm import RBM
 from ..two_cause import TwoCauseRBM
-from ._check import NO_ANSWER, as_finite_array, as_real, call_student, checker, correct, not_yet, student_function
+from ._check import (
+    NO_ANSWER,
+    as_finite_array,
+    as_real,
+    call_student,
+    checker,
+    correct,
+    not_yet,
+    student_function,
+)
 
-__all__ = ["check_quake_drop", "check_parallel_bias", "quake_drop", "asymmetric_model", "checker_xor_model", "DROP_SETTINGS",
-           "DROP_TOLERANCE", "BIAS_TOLERANCE", "SPOILERS"]
+__all__ = ["check_quake_drop", "check_parallel_bias", "quake_drop", "asymmetric_model", "checker_xor_model",
+           "DROP_SETTINGS", "DROP_TOLERANCE", "BIAS_TOLERANCE", "SPOILERS"]
 
 DROP_TOLERANCE = 1e-6
 BIAS_TOLERANCE = 1e-6
@@ -31,19 +40,24 @@ DROP_SETTINGS: tuple[tuple[float, float, float, float, float], ...] = (
     (-3.0, 6.0, 1.0, 0.3, -1.2),
 )
 
-# What no output outside an answer cell may show: exercise 2's values for the checker's model.
-SPOILERS: tuple[str, ...] = ("0.0172", "0.1827", "0.2698", "0.0237")
+# What no output outside an answer cell may show: exercise 2's values for the checker's model, and the
+# classroom questions' answers (P(burglar | evidence) for each preset, as the answer table prints them;
+# the prior is not a question: the app always shows it).
+SPOILERS: tuple[str, ...] = ("0.0172", "0.1827", "0.2698", "0.0237",
+                             "0.521", "0.951", "0.124", "0.779", "0.947", "0.731", "0.757", "0.739", "0.997")
 
 
-def _joint_given_alarm(w_a: float, w_b: float, bias: float, prior_a: float, prior_b: float) -> np.ndarray:
+def _joint_given_alarm(w_a: float, w_b: float, bias: float, prior_a: float, prior_b: float,
+                       sigmoid: Callable = expit) -> np.ndarray:
     """P(h_A, h_B | alarm = 1), 2×2 (rows burglar, columns quake), by the checker's own enumeration.
 
-    A few lines of numpy, not the library: a student's function that patches ``exact.posterior`` or
-    ``toys.alarm_model`` cannot move the target of a later run.
+    A few lines of numpy, not the library, with the sigmoid bound when the module is imported: a student's
+    function that patches ``exact.posterior``, ``toys.alarm_model`` or ``nb04.expit`` cannot move the
+    target of a later run.
     """
     h = np.array([0.0, 1.0])
-    prior = np.outer(expit((2 * h - 1) * prior_a), expit((2 * h - 1) * prior_b))
-    joint = prior * expit(w_a * h[:, None] + w_b * h[None, :] + bias)
+    prior = sigmoid((2 * h - 1) * prior_a)[:, None] * sigmoid((2 * h - 1) * prior_b)[None, :]
+    joint = prior * sigmoid(w_a * h[:, None] + w_b * h[None, :] + bias)
     return joint / joint.sum()
 
 
@@ -81,7 +95,7 @@ def check_quake_drop(fn: Callable[[dict], object]) -> bool:
         value = _one_number(got)
         if value is None:
             return not_yet(f"return one finite number (a difference of two probabilities), got {type(got).__name__}.")
-        if abs(value - want) > DROP_TOLERANCE:
+        if not abs(value - want) <= DROP_TOLERANCE:  # written so that NaN fails
             return not_yet("not the drop for one of the checker's settings. From the 2×2 table of P(burglar, quake "
                            "| alarm), P(burglar | alarm) is a row's total, and P(burglar | alarm, quake) a cell "
                            "divided by its column's total. Which cause is the burglar, which state is 'quake', and "
@@ -157,7 +171,7 @@ def check_parallel_bias(fn: Callable[[TwoCauseRBM], object]) -> bool:
             tv = as_real(answer[v])
             if tv is None:
                 return not_yet(f"the value for v = {v} is not one finite number.")
-            if abs(tv - want[v]) > BIAS_TOLERANCE:
+            if not abs(tv - want[v]) <= BIAS_TOLERANCE:  # written so that NaN fails
                 return not_yet(f"the value for v = {v} is not the total variation between the exact posterior given "
                                "that v and the law the layer-at-once sampler converges to. Check that each value "
                                "belongs to its own pattern, and which sampler and which correction you used.")

@@ -300,11 +300,14 @@ class ExplainingAwayApp(_PngApp):
         self._build_figure()
         self.view = _png_view("orbm-fig-explain")
         self.keys = widgets.HTML(KEYS_HTML)
-        chains_label = widgets.Label("chains", layout=widgets.Layout(margin="0 4px 0 12px"))
+        chains_label = widgets.Label("chains", layout=widgets.Layout(margin="0 4px 0 12px", flex="0 0 auto"))
+        for button in (self.sample_button, self.tables_button):
+            button.layout.flex = "0 0 auto"
         controls = widgets.VBox(
             [self.panel.preset_row, *self.panel.rows.values(), self.guess,
              widgets.HBox([self.reveal_button, self.hide_button, self.reveal_all_button]),
-             widgets.HBox([self.sample_button, chains_label, self.chains, self.tables_button]),
+             widgets.HBox([self.sample_button, chains_label, self.chains, self.tables_button],
+                          layout=widgets.Layout(flex_flow="row wrap")),  # wraps, never squeezes a label
              self.panel.state_row, self.panel.error_area, self.keys],
             layout=widgets.Layout(width="420px", min_width="420px"))
         self.controls = controls
