@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Callable, NoReturn, Sequence
@@ -24,6 +25,7 @@ import numpy as np
 from . import datasets, separation, training
 from .corrections import CORRECTIONS
 from .modelio import ModelFileError
+from .numerics import BudgetError
 from .two_cause import TwoCauseRBM
 
 __all__ = ["main", "build_parser"]
@@ -84,10 +86,16 @@ def _check_output_path(path: Path, option: str) -> None:
     """Fail before any work if ``path`` can obviously not be written."""
     if path.is_dir():
         raise CommandLineError(f"{option} {path} is a directory; give a file name")
+    for candidate in (path, path.with_name(path.name + ".npz")) if option == "--out" else (path,):
+        if candidate.exists() and not candidate.is_file():
+            raise CommandLineError(f"{option} {candidate} exists and is not a regular file (a FIFO or a device); "
+                                   f"give another path")
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():
                 raise CommandLineError(f"{option} {path}: {parent} is a file, not a folder")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise CommandLineError(f"{option} {path}: the folder {parent} is not writable")
             break
 
 
@@ -167,11 +175,23 @@ def _separate(args: argparse.Namespace) -> int:
         composites = _parse_image(args.image, model.n_visible)
     else:
         n_random = SEPARATE_DEFAULT_RANDOM if args.random is None else args.random
-        _, _, composites = model.sample(n_random, n_steps=100, rng=rng)
+        try:
+            separation.check_chains_budget(model, n_random, separation.RECOMMENDED_SEPARATION["n_chains"])
+        except BudgetError as err:
+            raise CommandLineError(f"--random {n_random} (with {separation.RECOMMENDED_SEPARATION['n_chains']} "
+                                   f"chains each): {err}") from None
+        try:
+            _, _, composites = model.sample(n_random, n_steps=100, rng=rng)
+        except BudgetError as err:
+            raise CommandLineError(f"--random {n_random}: {err}") from None
     recommended = separation.RECOMMENDED_SEPARATION
-    recon_a, recon_b = separation.separate(
-        model, composites, n_sweeps=args.sweeps, correction=args.correction, mode=args.mode, rng=rng,
-        n_average=min(recommended["n_average"], args.sweeps), n_chains=recommended["n_chains"], progress=True)
+    try:
+        recon_a, recon_b = separation.separate(
+            model, composites, n_sweeps=args.sweeps, correction=args.correction, mode=args.mode, rng=rng,
+            n_average=min(recommended["n_average"], args.sweeps), n_chains=recommended["n_chains"], progress=True)
+    except BudgetError as err:
+        raise CommandLineError(f"--random {len(composites)} (with {recommended['n_chains']} chains each): "
+                               f"{err}") from None
     recon_a, recon_b = np.atleast_2d(recon_a), np.atleast_2d(recon_b)
     for k, (v, a, b) in enumerate(zip(composites, recon_a, recon_b)):
         print(f"composite {k}          cause A              cause B")
@@ -206,7 +226,7 @@ def _check_plot_format(plot: Path) -> None:
 
 # ---------------------------------------------------------------------- derivations
 def _derivations(args: argparse.Namespace) -> int:
-    from .derivations_report import main as report_main
+    from .derivations.report import main as report_main
 
     if args.report_args[:1] == ["--"]:
         args.report_args = args.report_args[1:]

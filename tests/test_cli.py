@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from orbm_explore.cli import build_parser, main
 from orbm_explore.rbm import RBM
@@ -159,6 +161,14 @@ BAD_COMMAND_LINES = [
     (["separate"], ["model"]),
     (["bogus"], ["bogus"]),
     ([], ["required"]),
+    (["derivations", "--json", "{root}/nodir/x.json"], ["--json", "nodir", "does not exist"]),
+    (["derivations", "--json", "{adir}"], ["--json", "directory"]),
+    (["derivations", "--json", ""], ["--json"]),
+    (["derivations", "--bogus"], ["--bogus"]),
+    (["derivations", "--only"], ["--only"]),
+    (["derivations", "--only", "no_such_check"], ["only must name", "no_such_check"]),
+    (["derivations", "--only", "check_gain", "--json"], ["--json"]),
+    (["derivations", "extra"], ["extra"]),
 ]
 
 
@@ -231,9 +241,9 @@ def test_derivations_passes_the_exit_code_through(monkeypatch):
     import types
 
     calls = []
-    fake = types.ModuleType("orbm_explore.derivations_report")
+    fake = types.ModuleType("orbm_explore.derivations.report")
     fake.main = lambda argv, prog: calls.append(argv) or 3
-    monkeypatch.setitem(sys.modules, "orbm_explore.derivations_report", fake)
+    monkeypatch.setitem(sys.modules, "orbm_explore.derivations.report", fake)
     assert main(["derivations", "--markdown"]) == 3
     assert calls == [["--markdown"]]
 
@@ -257,3 +267,33 @@ def test_installed_script_runs():
         pytest.skip("the orbm-explore script is not installed next to this python")
     result = subprocess.run([str(script), "separate", "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("usage: orbm-explore separate")
+
+
+DERIVATIONS_WORDS = ["--only", "check_red_green", "no_such_check", "--json", "{tmp}/nodir/x.json", "{tmp}",
+                     "{tmp}/d.json", "--bogus", "-v", "--quiet", "extra", "", "--help"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(DERIVATIONS_WORDS), max_size=5))
+def test_random_derivations_lines_exit_0_1_or_2_with_one_line(tmp_path_factory, words, capsys):
+    """Random ``derivations`` command lines: a bad one is one line and exit 2, before any check runs; a good
+    one (only --only check_red_green, which is quick, may run checks) exits 0."""
+    tmp = tmp_path_factory.getbasetemp() / "fuzzderivations"
+    tmp.mkdir(exist_ok=True)
+    argv = ["derivations", *[w.format(tmp=tmp) for w in words]]
+    runs_all = "--only" not in argv or "--help" in argv
+    if runs_all and "--help" not in argv:
+        argv += ["--only", "check_red_green"]  # keep the full table out of this test
+    previous = signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError(" ".join(argv))))
+    signal.alarm(120)
+    try:
+        code = main(argv)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    out, err = capsys.readouterr()
+    assert code in (0, 2), (argv, code, err)
+    if code == 2:
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and "error" in lines[0] and "Traceback" not in err, (argv, err)
+        assert "derivations: [" not in err, "a bad command line started the checks"
