@@ -121,3 +121,42 @@ def test_checker_never_raises_on_an_unforeseen_answer(capsys):
     assert fragile(0) is False
     assert "expects a probability between 0 and 1" in capsys.readouterr().out
     assert fragile(0.25) is True
+
+
+def test_exit_inside_the_students_function_is_their_error(capsys):
+    def quits():
+        exit()
+    assert call_student(quits) is NO_ANSWER
+    assert "SystemExit" in capsys.readouterr().out
+
+
+def test_checker_survives_an_answer_whose_conversion_exits(capsys):
+    class Exits:
+        def __float__(self):
+            raise SystemExit
+
+    @checker("a number")
+    def strict(value):
+        return float(value) == 1.0
+
+    assert strict(Exits()) is False
+
+
+def test_replacing_numpy_or_the_library_is_undone_and_refused(capsys):
+    import orbm_explore.exact as exact
+    original_allclose, original_posterior = np.allclose, exact.posterior
+
+    def cheat():
+        np.allclose = lambda *args, **kwargs: True
+        exact.posterior = lambda *args, **kwargs: 0
+        return 1.0
+
+    assert call_student(cheat) is NO_ANSWER
+    assert np.allclose is original_allclose and exact.posterior is original_posterior
+    out = capsys.readouterr().out
+    assert "numpy.allclose" in out and "orbm_explore.exact.posterior" in out
+
+
+def test_an_honest_function_is_not_flagged(capsys):
+    assert call_student(lambda x: np.allclose(x, x) and 2.0, np.ones(3)) == 2.0
+    assert capsys.readouterr().out == ""

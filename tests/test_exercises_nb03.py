@@ -8,7 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy.special import expit, log_expit
-from test_exercises import TRIVIAL_KINDS, assert_accepted, assert_refused, assert_trivial_refused, load_checkers
+from test_exercises import (
+    TRIVIAL_KINDS,
+    assert_accepted,
+    assert_refused,
+    assert_trivial_refused,
+    load_checkers,
+    run_checker,
+)
 
 nb03 = load_checkers("nb03")
 
@@ -105,20 +112,128 @@ def test_ex1_mutating_answers(capsys):
     assert_accepted(nb03.check_linear_at_midpoint, right_by_shifting_in_place, capsys)
 
 
-def test_ex2_mutating_answers(capsys):
+def test_ex2_mutating_answers(capsys, restore_state):
     """Ex. 2's only input is a float, which cannot be changed in place: its checker's own copies of the
-    square are what a student could touch, and they are private to the checker's module."""
-    before = [a.copy() for a in nb03.SQUARE]
-
+    square are what a student could touch, and the checker uses private ones (SQUARE is read-only)."""
     def scribble_on_the_square(w=10.0):
         nb03.SQUARE[0][:] = 0.0  # wrong and sneaky: flatten the checker's square, then claim zero error
         return 1.0, 0.0
 
-    try:
-        assert_refused(nb03.check_best_gain, scribble_on_the_square, capsys, texts=MINIMAX_TEXT)
-    finally:
-        nb03.SQUARE[0][:] = before[0]
+    assert_refused(nb03.check_best_gain, scribble_on_the_square, capsys, texts=MINIMAX_TEXT)
     assert_accepted(nb03.check_best_gain, grid_search(0.02), capsys)
+
+
+# ------------------------------------------------------------------ red-team rows: answers that move the target
+# A right gain with a wrong error, made "right" by changing what the checker measures the error with: the
+# module's square (made writeable again), the library's exact correction, or this module's sigmoid. Each is
+# refused, in the run that patches and in the next run (re-running a check cell).
+@pytest.fixture
+def restore_state():
+    from orbm_explore import corrections
+    saved = ([(a, a.copy(), a.flags.writeable, a.base) for a in nb03.SQUARE], corrections.exact,
+             nb03.expit)
+    yield
+    for array, values, writeable, base in saved[0]:
+        if not np.array_equal(array, values):
+            for a in (base, array):
+                if a is not None:
+                    a.flags.writeable = True
+            array[...] = values
+            for a in (base, array):
+                if a is not None and not writeable:
+                    a.flags.writeable = False
+    corrections.exact = saved[1]
+    nb03.expit = saved[2]
+
+
+def _right_gain(w):
+    return grid_search(0.005, start=0.2, stop=1.0)(w)[0]
+
+
+def zero_the_squares_eps_then_claim_no_error(w=10.0):
+    """Wrong: with eps = 0 everywhere both C and the approximation are 0, so 'error 0' would be right there."""
+    for array in (nb03.SQUARE[1].base, nb03.SQUARE[1]):
+        if array is not None:
+            array.flags.writeable = True  # an array that owns its memory can be made writeable again
+    nb03.SQUARE[1][...] = 0.0
+    return _right_gain(w), 0.0
+
+
+def patch_the_librarys_exact_then_claim_no_error(w=10.0):
+    from orbm_explore import corrections
+    g = _right_gain(w)
+    corrections.exact = lambda p, e, ww: ww * (expit(g * (p + ww / 2)) - expit(g * (p + ww / 2 + e)))
+    return g, 0.0
+
+
+def patch_the_checkers_sigmoid_then_claim(w=10.0):
+    """Wrong: a sigmoid that is 0 everywhere makes the approximation 0, so the 'error' is max |C|."""
+    g = _right_gain(w)
+    nb03.expit = lambda x: 0.0 * np.asarray(x)
+    return g, float(np.abs(exact_c(PHI0, EPS, w)).max())
+
+
+@pytest.mark.parametrize("answer", [zero_the_squares_eps_then_claim_no_error,
+                                    patch_the_librarys_exact_then_claim_no_error,
+                                    patch_the_checkers_sigmoid_then_claim])
+@pytest.mark.parametrize("runs", [1, 2])
+def test_ex2_answers_that_patch_what_the_error_is_measured_with(answer, runs, capsys, restore_state):
+    for _ in range(runs - 1):
+        run_checker(nb03.check_best_gain, answer, capsys)
+    assert_refused(nb03.check_best_gain, answer, capsys, texts=MINIMAX_TEXT)
+
+
+@pytest.fixture
+def restore_numpy():
+    saved = {name: getattr(np, name) for name in ("allclose", "isclose", "isfinite")}
+    yield
+    for name, function in saved.items():
+        setattr(np, name, function)
+
+
+def patch_numpy_closeness_then_zeros(phi0, eps, w):
+    """Wrong: makes numpy's closeness tests always True (the checker compares after this has run), returns zeros."""
+    np.allclose = np.isclose = lambda *args, **kwargs: True
+    return np.zeros_like(phi0)
+
+
+def patch_isfinite_then_nan(phi0, eps, w):
+    """Wrong: makes np.isfinite always True, so NaN gets through the conversion; NaN fails every `>` test."""
+    np.isfinite = lambda x, *args, **kwargs: np.ones(np.shape(x), dtype=bool) if np.ndim(x) else True
+    return np.full_like(phi0, np.nan)
+
+
+@pytest.mark.parametrize("answer", [patch_numpy_closeness_then_zeros, patch_isfinite_then_nan])
+def test_ex1_answers_that_patch_numpy_are_refused(answer, capsys, restore_numpy):
+    assert_refused(nb03.check_linear_at_midpoint, answer, capsys)
+
+
+def test_ex2_nan_through_a_patched_isfinite_is_refused(capsys, restore_numpy):
+    def nan_pair(w=10.0):
+        np.isfinite = lambda x, *args, **kwargs: np.ones(np.shape(x), dtype=bool) if np.ndim(x) else True
+        return float("nan"), float("nan")
+    assert_refused(nb03.check_best_gain, nan_pair, capsys, texts=MINIMAX_TEXT)
+
+
+def with_scipy_minimize(w=10.0):
+    """Right: scipy.optimize.minimize's x is an array of shape (1,), its fun a float."""
+    from scipy.optimize import minimize
+    result = minimize(lambda x: max_error(float(x[0]), w), x0=[0.5], method="Nelder-Mead")
+    return result.x, result.fun
+
+
+@pytest.mark.parametrize("answer", [with_scipy_minimize,
+                                    lambda w=10.0: tuple(np.array([x]) for x in grid_search(0.02)(w)),
+                                    lambda w=10.0: [np.float32(grid_search(0.02)(w)[0]), grid_search(0.02)(w)[1]]])
+def test_ex2_right_answers_with_one_element_arrays_pass(answer, capsys):
+    assert_accepted(nb03.check_best_gain, answer, capsys)
+
+
+def test_ex2_best_gains_are_the_computed_ones():
+    """The checker's constant best gains are what best_gain() computes (a grid, then a bounded search)."""
+    assert set(nb03._BEST_GAINS) == set(nb03.GAIN_WEIGHTS)
+    for w, gain in nb03._BEST_GAINS.items():
+        assert abs(nb03.best_gain(w) - gain) < 1e-6
 
 
 # ------------------------------------------------------------------ wrong approaches

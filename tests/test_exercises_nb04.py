@@ -8,7 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy.special import expit
-from test_exercises import TRIVIAL_KINDS, assert_accepted, assert_refused, assert_trivial_refused, load_checkers
+from test_exercises import (
+    TRIVIAL_KINDS,
+    assert_accepted,
+    assert_refused,
+    assert_trivial_refused,
+    load_checkers,
+    run_checker,
+)
 
 from orbm_explore import exact, explore, stats, toys
 
@@ -174,7 +181,111 @@ def test_checker_inputs_tell_wrong_answers_apart():
     values = parallel_bias_by_pattern(nb04.asymmetric_model())
     assert min(abs(a - b) for a in values.values() for b in values.values() if a != b) > 1e-3
     assert len(set(np.round(list(values.values()), 6))) == 4
-    assert set(nb04.SPOILERS) == {f"{v:.4f}" for v in values.values()}
+    assert {f"{v:.4f}" for v in values.values()} <= set(nb04.SPOILERS)  # with the classroom answers too
+
+
+# ------------------------------------------------------------------ red-team rows: answers that move the target
+# A student's function that patches the library the checker could compute its references with, or that
+# returns keys int() would misread; each run twice (re-running a check cell), the second run judged.
+@pytest.fixture
+def restore_library():
+    saved = (exact.posterior, exact.sampler_stationary_distribution, toys.alarm_model, toys.xor_model)
+    yield
+    exact.posterior, exact.sampler_stationary_distribution, toys.alarm_model, toys.xor_model = saved
+
+
+def patch_posterior_then_zero(params):
+    """Wrong: makes exact.posterior uniform (no explaining away anywhere), returns 0."""
+    exact.posterior = lambda model, v: np.full(4, 0.25)
+    return 0.0
+
+
+_REAL_ALARM_MODEL = toys.alarm_model
+
+
+def silence_the_quake_in_the_library_then_zero(params):
+    """Wrong: makes every alarm model's quake weight 0 (nothing to explain away), returns 0."""
+    keys = ("w_a", "w_b", "bias", "prior_a", "prior_b")
+    toys.alarm_model = lambda *a, **k: _REAL_ALARM_MODEL(**{**dict(zip(keys, a)), **k, "w_b": 0.0})
+    return 0.0
+
+
+_REAL_POSTERIOR = exact.posterior
+
+
+def patch_stationary_law_then_zeros(model):
+    """Wrong: makes the parallel sampler's stationary law the posterior (no bias), returns zeros."""
+    exact.sampler_stationary_distribution = lambda m, v, *a, **k: _REAL_POSTERIOR(m, v)
+    return {tuple(int(x) for x in v): 0.0 for v in exact.binary_states(model.n_visible)}
+
+
+@pytest.mark.parametrize("answer", [patch_posterior_then_zero, silence_the_quake_in_the_library_then_zero])
+def test_ex1_answers_that_patch_the_library_are_refused_in_the_next_run_too(answer, capsys, restore_library):
+    run_checker(nb04.check_quake_drop, answer, capsys)
+    assert_refused(nb04.check_quake_drop, answer, capsys)
+    exact.posterior, toys.alarm_model = _REAL_POSTERIOR, _REAL_ALARM_MODEL
+    assert_accepted(nb04.check_quake_drop, quake_drop, capsys)
+
+
+def test_ex2_answers_that_patch_the_library_are_refused_in_the_next_run_too(capsys, restore_library):
+    run_checker(nb04.check_parallel_bias, patch_stationary_law_then_zeros, capsys)
+    assert_refused(nb04.check_parallel_bias, patch_stationary_law_then_zeros, capsys, texts=nb04.SPOILERS)
+
+
+@pytest.fixture
+def restore_isfinite():
+    saved = np.isfinite
+    yield
+    np.isfinite = saved
+
+
+def _let_nan_through():
+    np.isfinite = lambda x, *args, **kwargs: np.ones(np.shape(x), dtype=bool) if np.ndim(x) else True
+
+
+def test_nan_through_a_patched_isfinite_is_refused(capsys, restore_isfinite):
+    """NaN fails every `>` test, so a checker that refuses with `abs(got - want) > tol` would accept it."""
+    def nan_drop(params):
+        _let_nan_through()
+        return float("nan")
+
+    def nan_biases(model):
+        _let_nan_through()
+        return {tuple(int(x) for x in v): float("nan") for v in exact.binary_states(model.n_visible)}
+
+    assert_refused(nb04.check_quake_drop, nan_drop, capsys)
+    assert_refused(nb04.check_parallel_bias, nan_biases, capsys, texts=nb04.SPOILERS)
+
+
+def test_ex2_keys_that_are_not_zero_one_patterns_are_refused(capsys):
+    """int() would read (1.7, 0.2) as (1, 0) and "10" as (1, 0): keys must be tuples of whole numbers."""
+    def fractional_keys(model):
+        return {tuple(x + 0.7 * (x == 1) + 0.2 * (x == 0) for x in k): v
+                for k, v in parallel_bias_by_pattern(model).items()}
+    out = assert_refused(nb04.check_parallel_bias, fractional_keys, capsys, texts=nb04.SPOILERS)
+    assert "tuples of ints" in out
+
+
+@pytest.mark.parametrize("answer", [lambda p: np.array([quake_drop(p)]), lambda p: np.float32(quake_drop(p))])
+def test_ex1_right_answers_as_one_element_arrays_pass(answer, capsys):
+    assert_accepted(nb04.check_quake_drop, answer, capsys)
+
+
+def test_ex2_a_read_only_mapping_passes(capsys):
+    from types import MappingProxyType
+    assert_accepted(nb04.check_parallel_bias, lambda m: MappingProxyType(parallel_bias_by_pattern(m)), capsys)
+
+
+def test_ex2_constant_references_are_the_librarys():
+    """The checker's constant references are what the library computes, and its XOR model is the toy one."""
+    xor = toys.xor_model()
+    built = nb04.checker_xor_model()
+    for a, b in ((xor.a, built.a), (xor.b, built.b)):
+        for name in ("weights", "visible_bias", "hidden_bias"):
+            assert np.array_equal(getattr(a, name), getattr(b, name))
+    for build, want in nb04._BIAS_REFERENCES:
+        got = parallel_bias_by_pattern(build())
+        assert set(got) == set(want) and all(abs(got[k] - want[k]) < 1e-9 for k in want)
 
 
 # ------------------------------------------------------------------ the notebook

@@ -194,3 +194,19 @@ def test_the_statements_state_the_checkers_tolerances():
     assert nb05.IDENTITY_DIGITS == 30 and "10^{-25}" in statements[0]
     assert "3×4 model" in statements[1] and "12 pairs of inputs" in statements[1] and "25 digits" in statements[1]
     assert len({(pa, pab) for _, _, pa, pab in nb05._PROBES}) == 12
+
+
+def _sides(p, e, w):
+    sigmoid = lambda x: 1 / (1 + sp.exp(-x))  # noqa: E731
+    return -w * (sigmoid(p + e) * (1 - sigmoid(p)) - (1 - sigmoid(p + e)) * sigmoid(p)), \
+        w * (sigmoid(p) - sigmoid(p + e))
+
+
+@pytest.mark.parametrize("wrong", [
+    lambda p, e, w: (_sides(p, e, w)[1], _sides(p, e, w)[1] * 1),            # the simple form twice
+    lambda p, e, w: (_sides(p, e, w)[0], sp.factor(_sides(p, e, w)[0])),    # a product form on both sides
+    lambda p, e, w: tuple(side + sp.prod([p - x for x in (-40, -3.5, -0.25, 0, 1.5, 10)])
+                          for side in _sides(p, e, w)),                      # zero at the published points
+], ids=["simple form twice", "products on both sides", "zero at the published points"])
+def test_red_green_refuses_forms_that_only_agree_in_value(wrong, capsys):
+    assert not nb05.check_red_green_identity(wrong)

@@ -23,6 +23,7 @@ import copy
 import functools
 import inspect
 import numbers
+import sys
 import textwrap
 import traceback
 from typing import Any, Callable
@@ -150,13 +151,20 @@ def call_student(fn: Callable, *args: Any, **kwargs: Any) -> Any:
         args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
     except Exception:  # an argument that cannot be copied is the checker's own object; pass it as is
         pass
+    guarded = _library_snapshot()
     try:
         got = fn(*args, **kwargs)
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # exit() in a notebook cell is the student's error too
         frames = traceback.extract_tb(error.__traceback__)[1:]  # drop this function's own frame
         print("Not yet: your function raised an error (this is your code's error, not the checker's):")
         print("".join(traceback.format_list(frames)).rstrip())
         print("".join(traceback.format_exception_only(type(error), error)).rstrip())
+        _restore(guarded)
+        return NO_ANSWER
+    changed = _restore(guarded)
+    if changed:
+        print(f"Not yet: your function replaced {', '.join(changed)}, which the check relies on; they are put "
+              "back. Compute the answer without changing the library or numpy.")
         return NO_ANSWER
     if got is None:
         print("Not yet: your function returned None — did you forget `return`?")
@@ -165,6 +173,32 @@ def call_student(fn: Callable, *args: Any, **kwargs: Any) -> Any:
         attempted(got)
         return NO_ANSWER
     return got
+
+
+_GUARDED_MODULES = ("numpy", "numpy.linalg", "scipy.special", "sympy", "mpmath")
+
+
+def _library_snapshot() -> list[tuple[Any, dict[str, Any]]]:
+    """The functions and classes of numpy, scipy.special, sympy, mpmath and every loaded orbm_explore module.
+
+    A student's function that rebinds one of them (``np.allclose = lambda *a: True``) would change what a
+    checker compares with; :func:`_restore` puts them back and names them.
+    """
+    names = [*_GUARDED_MODULES, *(name for name in sys.modules if name.startswith("orbm_explore"))]
+    modules = [sys.modules[name] for name in names if name in sys.modules]
+    return [(module, {key: value for key, value in vars(module).items() if callable(value)}) for module in modules]
+
+
+def _restore(snapshot: list[tuple[Any, dict[str, Any]]]) -> list[str]:
+    """Put back every snapshotted function the call replaced or removed; their names."""
+    changed = []
+    for module, functions in snapshot:
+        current = vars(module)
+        for key, value in functions.items():
+            if current.get(key) is not value:
+                setattr(module, key, value)
+                changed.append(f"{module.__name__}.{key}")
+    return changed
 
 
 def checker(expected: str) -> Callable[[Callable[..., bool]], Callable[..., bool]]:
@@ -179,7 +213,7 @@ def checker(expected: str) -> Callable[[Callable[..., bool]], Callable[..., bool
         def run(*args: Any, **kwargs: Any) -> bool:
             try:
                 return bool(check(*args, **kwargs))
-            except Exception:
+            except (Exception, SystemExit):
                 return not_yet(f"the answer could not be checked; the exercise expects {expected}.")
         return run
     return wrap

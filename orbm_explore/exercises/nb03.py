@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Callable
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, log_expit
 
-from ._check import NO_ANSWER, as_finite_array, as_real, call_student, checker, correct, not_yet, student_function
+from ._check import (
+    NO_ANSWER,
+    as_finite_array,
+    as_real,
+    call_student,
+    checker,
+    correct,
+    not_yet,
+    student_function,
+)
 
 __all__ = ["check_linear_at_midpoint", "check_best_gain", "max_error_of_gain", "best_gain", "SQUARE",
            "GAIN_TOLERANCE", "ERROR_TOLERANCE", "SPOILERS"]
@@ -28,14 +38,26 @@ for _axis in SQUARE:
 GAIN_TOLERANCE = 0.015  # a grid of gains of step 0.02 lands within 0.01 of the best gain
 ERROR_TOLERANCE = 1e-6  # the reported max error against the checker's, for the student's own gain
 GAIN_WEIGHTS = (10.0, 5.0, -10.0)
+# The best gains at GAIN_WEIGHTS, from best_gain() (tests/test_exercises_nb03.py recomputes them): constants,
+# so a check costs milliseconds (a function that calls the check again does not take minutes) and nothing
+# a student's function patches can move them.
+_BEST_GAINS = MappingProxyType({10.0: 0.4714720436542775, 5.0: 0.7349864641524471, -10.0: 0.4714720436542775})
 
 # What no output outside an answer cell may show: the minimax gain at W = 10 (0.4715...).
 SPOILERS: tuple[str, ...] = ("0.47",)
 
 
-def _linear_at(x: np.ndarray, eps: np.ndarray, w: np.ndarray) -> np.ndarray:
+# The functions below take scipy's and numpy's functions as default arguments, bound when this module is
+# imported: a student's function that rebinds ``nb03.expit`` or ``np.abs`` cannot change a later check.
+def _linear_at(x: np.ndarray, eps: np.ndarray, w: np.ndarray, sigmoid: Callable = expit) -> np.ndarray:
     """W[σ(x) − σ(x + ε)], written out (the checker's own copy, not the student's library)."""
-    return w * (expit(x) - expit(x + eps))
+    return w * (sigmoid(x) - sigmoid(x + eps))
+
+
+def _all_close(got: np.ndarray, want: np.ndarray, absolute: Callable = np.abs) -> bool:
+    """|got − want| ≤ 1e-9 (1 + |want|) everywhere; False for NaN (no library call looked up after the student's
+    function has run, so patching ``np.allclose`` or ``np.isfinite`` cannot turn a wrong answer right)."""
+    return bool((absolute(got - want) <= 1e-9 * (1.0 + absolute(want))).all())
 
 
 @checker("a function linear_at_midpoint(phi0, eps, w) returning an array shaped like its inputs")
@@ -61,7 +83,7 @@ def check_linear_at_midpoint(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], 
         values = as_finite_array(got, (40,))
         if values is None:
             return not_yet("return one finite value per input: an array of the same shape as phi0 (here (40,)).")
-        if not np.allclose(values, want, rtol=1e-9, atol=1e-9):
+        if not _all_close(values, want):
             return not_yet("not the linear form with its step where the exact one switches. The exact first term "
                            "log σ(φ0) − log σ(φ0 + W) goes from 0 to −W: find the input at which it is exactly "
                            "halfway, and evaluate the linear form W[σ(x) − σ(x + ε)] with its x there. "
@@ -69,15 +91,16 @@ def check_linear_at_midpoint(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], 
     return correct("the linear form, moved to the exact switch point, matches the checker on both signs of W.")
 
 
-def _exact_c(phi0: np.ndarray, eps: np.ndarray, w: float) -> np.ndarray:
+def _exact_c(phi0: np.ndarray, eps: np.ndarray, w: float, log_sigmoid: Callable = log_expit) -> np.ndarray:
     """C(φ0, ε, W), the four log-sigmoids (the checker's own copy, not the library's ``corrections.exact``)."""
-    return log_expit(phi0 + w + eps) + log_expit(phi0) - log_expit(phi0 + w) - log_expit(phi0 + eps)
+    return log_sigmoid(phi0 + w + eps) + log_sigmoid(phi0) - log_sigmoid(phi0 + w) - log_sigmoid(phi0 + eps)
 
 
 def _max_error(gain: float, w: float, phi0: np.ndarray, eps: np.ndarray, truth: np.ndarray,
-               sigmoid: Callable[[np.ndarray], np.ndarray] = expit) -> float:
+               sigmoid: Callable = expit, absolute: Callable = np.abs, errstate: Callable = np.errstate) -> float:
     mid = phi0 + w / 2
-    return float(np.abs(w * (sigmoid(gain * mid) - sigmoid(gain * (mid + eps))) - truth).max())
+    with errstate(over="ignore"):  # a huge gain: σ(±inf) is 0 or 1, no warning for the student to read
+        return float(absolute(w * (sigmoid(gain * mid) - sigmoid(gain * (mid + eps))) - truth).max())
 
 
 def max_error_of_gain(gain: float, w: float) -> float:
@@ -132,13 +155,13 @@ def check_best_gain(fn: Callable[[float], object]) -> bool:
     W = 10, 5 and −10; references built before the student's function runs.
     """
     # Everything the verdict uses is built now, before the student's function runs, and kept in locals: the
-    # best gains, the square and the exact C on it, and the sigmoid itself (a function that patches
-    # scipy, the library or this module's globals, or scribbles on SQUARE, cannot move the target).
-    weights = tuple(GAIN_WEIGHTS)
-    references = {w: best_gain(w) for w in weights}
+    # best gains, the square and the exact C on it, and the error function (a function that patches scipy,
+    # the library or this module's globals, or scribbles on SQUARE, cannot move the target).
+    references = dict(_BEST_GAINS)
+    weights = tuple(references)
     phi0, eps = _square()
     truths = {w: _exact_c(phi0, eps, w) for w in weights}
-    sigmoid, error_of = expit, _max_error
+    error_of = _max_error
     if not student_function(fn, "a function best_constant_gain(w)"):
         return False
     for w in weights:
@@ -151,14 +174,14 @@ def check_best_gain(fn: Callable[[float], object]) -> bool:
         if pair is None:
             return not_yet("return a pair (gain, max error): two finite numbers, e.g. a tuple (g, e).")
         gain, error = pair
-        if gain <= 0:
+        if not gain > 0:
             return not_yet("the gain must be a positive number and the max error a finite number.")
-        true_error = error_of(gain, w, phi0, eps, truths[w], sigmoid)
-        if abs(error - true_error) > ERROR_TOLERANCE:
+        true_error = error_of(gain, w, phi0, eps, truths[w])
+        if not abs(error - true_error) <= ERROR_TOLERANCE:  # written so that NaN fails
             return not_yet(f"at W = {w:g}, the second number is not the maximum of |approximation − exact| over "
                            "the 161 × 161 square for your gain. The criterion is the worst point (max), not an "
                            "average: check the square (φ0 and ε both from −40 to 40) and the midpoint φ0 + W/2.")
-        if abs(gain - references[w]) > GAIN_TOLERANCE:
+        if not abs(gain - references[w]) <= GAIN_TOLERANCE:
             return not_yet(f"at W = {w:g}, another gain has a clearly smaller max error than yours. Scan a range "
                            "of gains wide enough to hold the best one (a step of 0.02 is enough) and keep the "
                            "one whose max error is smallest.")

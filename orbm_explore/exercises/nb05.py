@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any, Callable
 
 import mpmath
+import numpy as np
 import sympy as sp
 
 from ._check import NO_ANSWER, call_student, checker, correct, not_yet, student_function
@@ -73,6 +74,16 @@ def _values(expr: sp.Expr, symbols: tuple, points: tuple) -> list | None:
         return out
 
 
+def _sigmoid_products(expr: sp.Expr) -> int:
+    """The most factors involving ``exp`` in one product of the expression as written (2 for σ(a)·σ(b))."""
+    try:
+        nodes = sp.preorder_traversal(expr.rewrite(sp.exp))
+        return max((sum(1 for factor in node.args if factor.has(sp.exp)) for node in nodes
+                    if isinstance(node, sp.Mul)), default=0)
+    except Exception:
+        return 0
+
+
 def _same(got: list, want: list, sign: int = 1) -> bool:
     """``got == sign · want`` within a relative 1e-25, in 30-digit arithmetic (negating at 15 digits would round)."""
     with mpmath.workdps(IDENTITY_DIGITS):
@@ -110,7 +121,19 @@ def check_red_green_identity(fn: Callable[[Any, Any, Any], object]) -> bool:
     if sp.srepr(lhs) == sp.srepr(rhs):
         return not_yet("the two sides are the same expression, which proves nothing: the left side is the notes' "
                        "red-and-green form, the right side the form they simplify it to.")
-    values = [_values(side, symbols, RED_GREEN_POINTS) for side in (lhs, rhs)]
+    if _sigmoid_products(lhs) < 2 <= _sigmoid_products(rhs):
+        lhs, rhs = rhs, lhs  # an identity read right to left is the same identity
+    if _sigmoid_products(lhs) < 2:
+        return not_yet("the left side should be the notes' red-and-green form as they write it: each region's "
+                       "probability is a product of two sigmoid terms.")
+    if _sigmoid_products(rhs) > 1:
+        return not_yet("the right side still multiplies sigmoids together: it should be the simple form the notes "
+                       "reach, with each sigmoid on its own.")
+    rng = np.random.default_rng()  # fresh points each run, beyond the published ones
+    points = RED_GREEN_POINTS + tuple(tuple(row) for row in rng.uniform(-12.0, 12.0, (12, 3)).round(6))
+    with mpmath.workdps(IDENTITY_DIGITS):
+        want = [_red_green(*(mpmath.mpf(x) for x in point)) for point in points]
+    values = [_values(side, symbols, points) for side in (lhs, rhs)]
     if any(v is None for v in values):
         return not_yet("a side does not evaluate to a finite real number at every point the check tries.")
     for name, value in zip(("left", "right"), values):

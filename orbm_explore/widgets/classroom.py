@@ -547,7 +547,7 @@ class ExplainingAwayApp(_PngApp):
             else:
                 line.set_data([], [])
         self.exact_line.set_ydata([p[selected]] * 2)
-        self.trace_title.set_text("sampler, this question")
+        self.trace_title.set_text("sampler")
         self._draw_run()
         for artist in self.all_answer_artists:
             artist.set_visible(False)
