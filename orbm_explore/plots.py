@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 
+from .corrections import CORRECTIONS
 from .numerics import check_count, check_real
 from .explore import (approximation_error, correction_grid, log_ratio_terms, sampler_bias_results,
                       state_labels, switch_offset)
@@ -76,9 +77,9 @@ def wedge_colour(value: float) -> str:
     return "red" if check_real(value, "value") < 0 else "blue"
 
 
-def _check_axes(ax) -> Axes:
+def _check_axes(ax, name: str = "ax") -> Axes:
     if not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+        raise TypeError(f"{name} must be a matplotlib Axes, got {type(ax).__name__}")
     return ax
 
 
@@ -439,6 +440,9 @@ def error_maps_figure(w: float, reach: float, h: int, names, notes: dict[str, st
     names = list(names)
     if not names:
         raise ValueError("names must list at least one correction")
+    unknown = [name for name in names if name not in CORRECTIONS]
+    if unknown:
+        raise ValueError(f"names must be corrections among {sorted(CORRECTIONS)}, got {unknown}")
     error_scale = check_real(error_scale, "error_scale", minimum=0.0, open_below=True)
     limit = error_scale * max(abs(check_real(w, "w")), 1e-9)
     fig, axes = plt.subplots(1, len(names), figsize=(min(10.2, 2.6 * len(names) + 1.0), 3.2), dpi=80,
@@ -474,8 +478,8 @@ def draw_input_definitions(ax_net: Axes, ax_line: Axes, phi0: float = -4.0, w: f
     -------
     dict: "points" {name: x} of the number line, "labels" (the text artists).
     """
-    _check_axes(ax_net)
-    _check_axes(ax_line)
+    _check_axes(ax_net, "ax_net")
+    _check_axes(ax_line, "ax_line")
     phi0, w, eps = check_real(phi0, "phi0"), check_real(w, "w"), check_real(eps, "eps")
     if h not in (0, 1) or isinstance(h, bool):
         raise ValueError(f"h must be 0 or 1, got {h!r}")
