@@ -78,7 +78,7 @@ def test_error_maps_share_one_scale_and_name_their_error():
 
 
 @pytest.mark.parametrize("kwargs, match", [({"names": []}, "names"), ({"error_scale": 0.0}, "error_scale"),
-                                          ({"w": float("nan")}, "w"), ({"names": ["bogus"]}, "approximation")])
+                                          ({"w": float("nan")}, "w"), ({"names": ["bogus"]}, "names")])
 def test_error_maps_bad_arguments_are_named(kwargs, match):
     arguments = {"w": 4.0, "reach": 12.0, "h": 1, "names": ["sigmoid"], "n": 10, **kwargs}
     with pytest.raises((TypeError, ValueError), match=match):
