@@ -160,3 +160,107 @@ def test_replacing_numpy_or_the_library_is_undone_and_refused(capsys):
 def test_an_honest_function_is_not_flagged(capsys):
     assert call_student(lambda x: np.allclose(x, x) and 2.0, np.ones(3)) == 2.0
     assert capsys.readouterr().out == ""
+
+
+# ------------------------------------------------- what the student's function (or a cell) changes is put back
+@pytest.fixture
+def checker_module():
+    """A throwaway checker module (orbm_explore.exercises._harness_probe) with constants and a helper."""
+    import sys
+    import types
+
+    from orbm_explore.exercises import _check
+
+    module = types.ModuleType("orbm_explore.exercises._harness_probe")
+    module.TOLERANCE = 1e-6
+    module.TABLE = np.arange(4.0)
+    module.TABLE.flags.writeable = False
+    module.SETTINGS = {"rng": 3}
+    module.SENTINEL = object()                 # an object compared by identity only: never a false alarm
+    module.helper = lambda x: x + 1
+    sys.modules[module.__name__] = module
+
+    @checker("a number")
+    def check(fn):
+        got = call_student(fn, 1.0)
+        return got is not NO_ANSWER and abs(got - module.helper(1.0)) <= module.TOLERANCE
+
+    check.__wrapped__.__module__ = module.__name__
+    module.check = check
+    _check.seal(module.__name__)
+    yield module
+    del sys.modules[module.__name__]
+    _check._SEALED.pop(module.__name__, None)
+
+
+def test_an_honest_function_leaves_the_checker_modules_alone(checker_module, capsys):
+    assert checker_module.check(lambda x: x + 1) is True
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("cheat", ["rebinds the tolerance", "edits a read-only table in place", "edits a dict",
+                                   "rebinds the helper"])
+def test_changing_a_checker_modules_globals_is_undone_and_refused(checker_module, cheat, capsys):
+    module = checker_module
+
+    def cheating(x):
+        if cheat == "rebinds the tolerance":
+            module.TOLERANCE = 10.0
+        elif cheat == "edits a read-only table in place":
+            module.TABLE.flags.writeable = True
+            module.TABLE[:] = 0.0
+        elif cheat == "edits a dict":
+            module.SETTINGS["rng"] = 4
+        else:
+            module.helper = lambda x: 0.0
+        return 0.0
+
+    assert call_student(cheating, 1.0) is NO_ANSWER
+    assert "_harness_probe" in capsys.readouterr().out
+    assert module.TOLERANCE == 1e-6 and module.SETTINGS == {"rng": 3} and module.helper(1.0) == 2.0
+    assert np.array_equal(module.TABLE, np.arange(4.0)) and not module.TABLE.flags.writeable
+
+
+def test_a_cell_that_changes_a_checker_module_between_runs_is_undone_with_a_note(checker_module, capsys):
+    module = checker_module
+    module.helper = lambda x: 0.0               # what a notebook cell could do before running the check cell
+    module.TOLERANCE = 10.0
+    assert module.check(lambda x: 0.0) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Note:") and "_harness_probe.helper" in out and "_harness_probe.TOLERANCE" in out
+    assert module.check(lambda x: x + 1) is True
+
+
+def test_library_methods_and_function_code_are_put_back(capsys):
+    from orbm_explore import separation
+    from orbm_explore.rbm import RBM
+
+    original_method, original_code = RBM.p_h_given_v, separation.cross_entropy.__code__
+
+    def cheat():
+        RBM.p_h_given_v = lambda self, v: 0.5
+        separation.cross_entropy.__code__ = separation.pixel_accuracy.__code__
+        return 1.0
+
+    assert call_student(cheat) is NO_ANSWER
+    out = capsys.readouterr().out
+    assert "RBM.p_h_given_v" in out and "separation.cross_entropy" in out
+    assert RBM.p_h_given_v is original_method and separation.cross_entropy.__code__ is original_code
+
+
+def test_a_check_run_from_inside_the_checked_function_refuses_at_once(capsys):
+    calls = []
+
+    @checker("a number")
+    def check(fn):
+        calls.append(1)
+        got = call_student(fn)
+        return got is not NO_ANSWER and got == 1.0
+
+    def recursive():
+        return check(recursive)
+
+    assert check(recursive) is False
+    out = capsys.readouterr().out
+    assert len(calls) == 1 and "cannot be run from inside" in out
+    assert check(lambda: 1.0) is True                                # and the next run is a normal one

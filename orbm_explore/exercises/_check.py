@@ -2,18 +2,58 @@
 
 The contract every checker follows:
 
-1. Build the reference answer first, on objects the student never sees.
-2. Check that the answer is a function that was attempted (:func:`student_function`).
-3. Call it through :func:`call_student`, which passes deep copies of the inputs
-   (so a function that edits its inputs in place can neither move the target
-   nor be refused for it), turns an exception inside the student's code into
-   a report of the student's own error, and turns a forgotten ``return`` into
-   a hint.
+1. Check that the answer is a function that was attempted (:func:`student_function`).
+2. Call it through :func:`call_student` on every problem, which passes deep
+   copies of the inputs (so a function that edits its inputs in place can
+   neither move the target nor be refused for it), turns an exception inside
+   the student's code into a report of the student's own error, and turns a
+   forgotten ``return`` into a hint.
+3. Only then, after the student's code has returned, build the reference
+   answers, on objects the student never saw (built again from fixed seeds or
+   constants). Checkers that build them before the call (on private copies)
+   are safe against mutation but leave the expected values on the stack while
+   the student's code runs (see below); notebooks 03 and 06 build them after.
 4. Convert the result with :func:`as_finite_array` or :func:`as_real`, which
    never raise, and compare.
 
 Checkers are wrapped in :func:`checker`, so no answer of any type or size can
 make a checker raise.
+
+What a checker can and cannot defend against
+--------------------------------------------
+The student's function runs in the checker's own process, so nothing here is
+airtight against a student who sets out to cheat with arbitrary Python. What
+the harness does:
+
+* Checkers call the student's function on every problem first and only then,
+  after it has returned, build their reference answers (from fixed seeds, on
+  fresh objects). While the student's code runs, no frame on the stack holds an
+  expected value, so reading the checker's locals through
+  ``inspect.currentframe().f_back`` finds only the student's own inputs, and
+  editing objects the checker holds changes nothing that is judged.
+* :func:`call_student` snapshots the functions of numpy, scipy.special, sympy,
+  mpmath and every loaded ``orbm_explore`` module (including the methods of the
+  library's classes and the code and defaults of its Python functions), and
+  every global of the checker modules (``orbm_explore.exercises.*``, values
+  compared by content, so a tolerance rebound or a constant array edited in
+  place is caught). Whatever the student's function changed is put back and the
+  answer is refused.
+* A checker module calls :func:`seal` at the end of its import (one that does
+  not is sealed at its first check); every checker run first compares that
+  module and the guarded library functions with the sealed state and puts back
+  what a notebook cell changed in between (so rebinding ``nbNN.<helper>``, a
+  tolerance or ``np.allclose`` in a cell before running a check cell changes
+  nothing that is judged), with a note saying what it put back.
+* A checker called from inside the function it checks refuses at once.
+
+What it cannot do (a deliberate cheat, not a mistake): a notebook cell can
+rebind the checker itself (``nb03.check_best_gain = lambda f: True``); the
+student's function can call the checker module's own reference helpers, read
+its constants or its source; it can reach this module's snapshot records
+through the stack or ``gc`` and edit them together with what they guard; and it
+can use ``ctypes`` to write a frame's locals or an immutable object. Ordinary
+mistakes never do any of this; the tables in tests/test_exercises_nbNN.py show
+that the ordinary mistakes, and the cheats listed above as defended, are refused.
 """
 
 from __future__ import annotations
@@ -26,12 +66,13 @@ import numbers
 import sys
 import textwrap
 import traceback
+import types
 from typing import Any, Callable
 
 import numpy as np
 
 __all__ = ["NO_ANSWER", "attempted", "correct", "not_yet", "as_finite_array", "as_real", "student_function",
-           "call_student", "checker"]
+           "call_student", "checker", "seal"]
 
 
 class _NoAnswer:
@@ -176,29 +217,196 @@ def call_student(fn: Callable, *args: Any, **kwargs: Any) -> Any:
 
 
 _GUARDED_MODULES = ("numpy", "numpy.linalg", "scipy.special", "sympy", "mpmath")
+_CHECKER_PACKAGE = "orbm_explore.exercises"
 
 
-def _library_snapshot() -> list[tuple[Any, dict[str, Any]]]:
-    """The functions and classes of numpy, scipy.special, sympy, mpmath and every loaded orbm_explore module.
+def _is_checker_module(name: str) -> bool:
+    return name.startswith(_CHECKER_PACKAGE + ".") and name != __name__
 
-    A student's function that rebinds one of them (``np.allclose = lambda *a: True``) would change what a
-    checker compares with; :func:`_restore` puts them back and names them.
+
+def _library_snapshot() -> list[tuple[Any, str, Any, Any]]:
+    """What a checker relies on, as (owner, name, object, record) rows; :func:`_restore` puts back what changed.
+
+    * the functions and classes of numpy, numpy.linalg, scipy.special, sympy, mpmath and every loaded
+      ``orbm_explore`` module, by identity (a student's ``np.allclose = lambda *a: True``);
+    * the methods and attributes of every class defined in ``orbm_explore`` (``TwoCauseRBM.psi = ...``);
+    * the code, defaults and keyword defaults of every Python function among them (``f.__code__ = ...``);
+    * every global of the checker modules ``orbm_explore.exercises.*`` except modules, by identity and by a
+      private deep copy of its value (a tolerance rebound, a constant array or dict edited in place).
     """
-    names = [*_GUARDED_MODULES, *(name for name in sys.modules if name.startswith("orbm_explore"))]
-    modules = [sys.modules[name] for name in names if name in sys.modules]
-    return [(module, {key: value for key, value in vars(module).items() if callable(value)}) for module in modules]
+    names = [*_GUARDED_MODULES, *(name for name in list(sys.modules) if name.startswith("orbm_explore"))]
+    rows: list[tuple[Any, str, Any, Any]] = []
+    seen_classes: set[int] = set()
+    for module in (sys.modules[name] for name in names if name in sys.modules):
+        checker_module = _is_checker_module(module.__name__)
+        for key, value in list(vars(module).items()):
+            if isinstance(value, types.ModuleType) or (key.startswith("__") and key.endswith("__")):
+                continue
+            if callable(value):
+                rows.append((module, key, value, _function_record(value)))
+                if isinstance(value, type) and getattr(value, "__module__", "").startswith("orbm_explore") \
+                        and id(value) not in seen_classes:
+                    seen_classes.add(id(value))
+                    for attribute, member in list(vars(value).items()):  # methods only: class data may be a cache
+                        if isinstance(member, (types.FunctionType, staticmethod, classmethod, property)):
+                            rows.append((value, attribute, member, _function_record(member)))
+            elif checker_module:
+                rows.append((module, key, value, _data_record(value)))
+    return rows
 
 
-def _restore(snapshot: list[tuple[Any, dict[str, Any]]]) -> list[str]:
-    """Put back every snapshotted function the call replaced or removed; their names."""
+def _function_record(value: Any) -> Any:
+    if isinstance(value, types.FunctionType):
+        return ("function", value.__code__, value.__defaults__, value.__kwdefaults__)
+    return None
+
+
+_UNCOPYABLE = object()
+
+
+_DATA_TYPES = (numbers.Number, str, bytes, np.ndarray, np.generic, list, tuple, dict, types.MappingProxyType,
+               set, frozenset, type(None))
+
+
+def _data_record(value: Any) -> Any:
+    """A private copy of a constant (numbers, strings, arrays, containers); None (identity only) for other objects."""
+    if not isinstance(value, _DATA_TYPES):
+        return None
+    try:
+        if isinstance(value, types.MappingProxyType):
+            return ("proxy", _with_flags(dict(value), copy.deepcopy(dict(value))))
+        return ("data", _with_flags(value, copy.deepcopy(value)))
+    except Exception:  # a value that cannot be copied is compared by identity only
+        return ("data", _UNCOPYABLE)
+
+
+def _with_flags(original: Any, copied: Any) -> Any:
+    """``copied`` with the read-only flags of the arrays in ``original`` (a deep copy makes arrays writeable)."""
+    if isinstance(original, np.ndarray) and isinstance(copied, np.ndarray):
+        copied.flags.writeable = bool(original.flags.writeable)
+    elif isinstance(original, (list, tuple)) and isinstance(copied, (list, tuple)):
+        for a, b in zip(original, copied):
+            _with_flags(a, b)
+    elif isinstance(original, dict) and isinstance(copied, dict):
+        for key in original:
+            if key in copied:
+                _with_flags(original[key], copied[key])
+    return copied
+
+
+def _same(current: Any, saved: Any) -> bool:
+    """``current`` still holds the values of the private copy ``saved`` (arrays, containers, numbers). Never raises."""
+    try:
+        if isinstance(saved, np.ndarray):
+            return isinstance(current, np.ndarray) and current.dtype == saved.dtype \
+                and current.shape == saved.shape and current.tobytes() == saved.tobytes() \
+                and bool(current.flags.writeable) == bool(saved.flags.writeable)
+        if isinstance(saved, (dict, types.MappingProxyType)):
+            return isinstance(current, (dict, types.MappingProxyType)) and list(current) == list(saved) \
+                and all(_same(current[key], saved[key]) for key in saved)
+        if isinstance(saved, (set, frozenset)):
+            return type(current) is type(saved) and current == saved
+        if isinstance(saved, (list, tuple)):
+            return type(current) is type(saved) and len(current) == len(saved) \
+                and all(_same(a, b) for a, b in zip(current, saved))
+        if isinstance(saved, float) and saved != saved:
+            return isinstance(current, float) and current != current
+        if type(current) is not type(saved):
+            return False
+        return bool(current == saved)
+    except Exception:
+        return False
+
+
+def _put_back_content(current: Any, saved: Any) -> bool:
+    """Copy ``saved``'s values back into ``current`` in place; False if that is not possible."""
+    try:
+        if isinstance(current, np.ndarray) and isinstance(saved, np.ndarray) and current.shape == saved.shape \
+                and current.dtype == saved.dtype:
+            owner = current if current.base is None or not isinstance(current.base, np.ndarray) else current.base
+            owner_writeable = owner.flags.writeable
+            owner.flags.writeable = True
+            current.flags.writeable = True
+            current[...] = saved
+            current.flags.writeable = saved.flags.writeable  # as it was when recorded (a read-only constant)
+            owner.flags.writeable = owner_writeable and saved.flags.writeable
+            return True
+        if isinstance(current, dict) and type(saved) is dict:
+            current.clear()
+            current.update(copy.deepcopy(saved))
+            return True
+        if isinstance(current, list) and isinstance(saved, list):
+            current[:] = copy.deepcopy(saved)
+            return True
+        if isinstance(current, tuple) and isinstance(saved, tuple) and len(current) == len(saved):
+            return all(_same(a, b) or _put_back_content(a, b) for a, b in zip(current, saved))
+    except Exception:
+        return False
+    return False
+
+
+def _restore(snapshot: list[tuple[Any, str, Any, Any]]) -> list[str]:
+    """Put back everything in ``snapshot`` that changed since it was taken; the changed names."""
     changed = []
-    for module, functions in snapshot:
-        current = vars(module)
-        for key, value in functions.items():
-            if current.get(key) is not value:
-                setattr(module, key, value)
-                changed.append(f"{module.__name__}.{key}")
+    for owner, key, value, record in snapshot:
+        name = f"{getattr(owner, '__module__', '') + '.' if isinstance(owner, type) else ''}" \
+               f"{owner.__name__}.{key}"
+        try:
+            current = vars(owner).get(key, _UNCOPYABLE)
+            if current is not value:
+                setattr(owner, key, value)
+                changed.append(name)
+            if record is None:
+                continue
+            if record[0] == "function":
+                _, code, defaults, kwdefaults = record
+                if value.__code__ is not code or value.__defaults__ is not defaults \
+                        or value.__kwdefaults__ is not kwdefaults:
+                    value.__code__, value.__defaults__, value.__kwdefaults__ = code, defaults, kwdefaults
+                    changed.append(name)
+                continue
+            kind, saved = record
+            if saved is _UNCOPYABLE or _same(value, saved):
+                continue
+            if kind == "proxy" or not _put_back_content(value, saved):
+                fresh = types.MappingProxyType(copy.deepcopy(saved)) if kind == "proxy" else copy.deepcopy(saved)
+                setattr(owner, key, fresh)
+                for index, row in enumerate(snapshot):  # later comparisons (this run) are with the fresh copy
+                    if row[0] is owner and row[1] == key:
+                        snapshot[index] = (owner, key, fresh, record)
+            if name not in changed:
+                changed.append(name)
+        except Exception:  # an attribute that cannot be set back (a C type): say so, never raise
+            changed.append(name)
     return changed
+
+
+_SEALED: dict[str, list[tuple[Any, str, Any, Any]]] = {}
+
+
+def seal(module_name: str) -> None:
+    """Record the checker module ``module_name`` and the guarded libraries as they are now (at its import).
+
+    Every run of a checker from that module first puts back whatever has changed since (a notebook cell
+    that rebound one of the module's helpers or constants, or ``np.allclose``), and says so.
+    """
+    _SEALED[module_name] = _library_snapshot()
+
+
+def _unseal_changes(module_name: str) -> None:
+    """Put back what changed since ``seal(module_name)``; a note naming it (seals the module if it never was)."""
+    sealed = _SEALED.get(module_name)
+    if sealed is None:
+        seal(module_name)
+        return
+    changed = _restore(sealed)
+    if changed:
+        shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+        print(f"Note: {shown} had been changed since the checks were loaded; the check put the original back "
+              "and uses it.")
+
+
+_ACTIVE: list[str] = []
 
 
 def checker(expected: str) -> Callable[[Callable[..., bool]], Callable[..., bool]]:
@@ -211,10 +419,17 @@ def checker(expected: str) -> Callable[[Callable[..., bool]], Callable[..., bool
     def wrap(check: Callable[..., bool]) -> Callable[..., bool]:
         @functools.wraps(check)
         def run(*args: Any, **kwargs: Any) -> bool:
+            if _ACTIVE:  # the student's function called a check: it would recurse without end
+                return not_yet("a check cannot be run from inside the function it checks. Compute the answer "
+                               "in your function and run the check cell on its own.")
+            _ACTIVE.append(check.__name__)
             try:
+                _unseal_changes(check.__module__)
                 return bool(check(*args, **kwargs))
             except (Exception, SystemExit):
                 return not_yet(f"the answer could not be checked; the exercise expects {expected}.")
+            finally:
+                _ACTIVE.clear()
         return run
     return wrap
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
 from typing import Callable
 
 import numpy as np
@@ -17,11 +16,12 @@ from ._check import (
     checker,
     correct,
     not_yet,
+    seal,
     student_function,
 )
 
 __all__ = ["check_linear_at_midpoint", "check_best_gain", "max_error_of_gain", "best_gain", "SQUARE",
-           "GAIN_TOLERANCE", "ERROR_TOLERANCE", "SPOILERS"]
+           "EXCESS_TOLERANCE", "ERROR_TOLERANCE", "GAIN_WEIGHTS", "SPOILERS"]
 
 
 def _square() -> tuple[np.ndarray, np.ndarray]:
@@ -35,13 +35,17 @@ for _axis in SQUARE:
     _axis.base.flags.writeable = False
     _axis.flags.writeable = False
 
-GAIN_TOLERANCE = 0.015  # a grid of gains of step 0.02 lands within 0.01 of the best gain
+# Exercise 2 accepts a gain whose max error is within EXCESS_TOLERANCE (relative) of the smallest any gain achieves.
+# The gain that minimises the RMS error instead is about 0.004 away and its max error 5.5 % (W = ±10) and 8.2 %
+# (W = 5) above the smallest, so 2.5 % tells the two criteria apart; a grid of step 0.002 near the best gain
+# (at most 0.001 off) stays within 2.2 % (tests/test_exercises_nb03.py measures both).
+EXCESS_TOLERANCE = 0.025
 ERROR_TOLERANCE = 1e-6  # the reported max error against the checker's, for the student's own gain
 GAIN_WEIGHTS = (10.0, 5.0, -10.0)
-# The best gains at GAIN_WEIGHTS, from best_gain() (tests/test_exercises_nb03.py recomputes them): constants,
-# so a check costs milliseconds (a function that calls the check again does not take minutes) and nothing
-# a student's function patches can move them.
-_BEST_GAINS = MappingProxyType({10.0: 0.4714720436542775, 5.0: 0.7349864641524471, -10.0: 0.4714720436542775})
+# (W, best gain, its max error) at GAIN_WEIGHTS, from best_gain() and max_error_of_gain() (the tests recompute
+# them): constants, so a check costs milliseconds. A tuple: nothing can edit it in place.
+_BEST = ((10.0, 0.4714720436542775, 0.48923108117527425), (5.0, 0.7349864641524471, 0.10231661792310387),
+         (-10.0, 0.4714720436542775, 0.48923108117527425))
 
 # What no output outside an answer cell may show: the minimax gain at W = 10 (0.4715...).
 SPOILERS: tuple[str, ...] = ("0.47",)
@@ -60,30 +64,39 @@ def _all_close(got: np.ndarray, want: np.ndarray, absolute: Callable = np.abs) -
     return bool((absolute(got - want) <= 1e-9 * (1.0 + absolute(want))).all())
 
 
-@checker("a function linear_at_midpoint(phi0, eps, w) returning an array shaped like its inputs")
-def check_linear_at_midpoint(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], object]) -> bool:
-    """Exercise 1: ``fn(phi0, eps, w)`` is the §2 linear form with its step moved to the exact one's switch point.
-
-    The reference is W[σ(φ0 + W/2) − σ(φ0 + W/2 + ε)], built before the student's
-    function is called, on inputs of both signs of W, small and large.
-    """
+def _inputs_1() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Exercise 1's inputs, fresh on every call: 40 points each of (phi0, eps, w), W of both signs, small and large."""
     rng = np.random.default_rng(3)
     cases = []
     for scale in (2.0, 20.0):
         phi0, eps, w = rng.uniform(-scale, scale, (3, 40))
         w[:20] = np.abs(w[:20]) + 0.5  # both signs of W, never near 0
         w[20:] = -np.abs(w[20:]) - 0.5
-        cases.append((phi0, eps, w, _linear_at(phi0 + w / 2, eps, w)))
+        cases.append((phi0, eps, w))
+    return cases
+
+
+@checker("a function linear_at_midpoint(phi0, eps, w) returning an array shaped like its inputs")
+def check_linear_at_midpoint(fn: Callable[[np.ndarray, np.ndarray, np.ndarray], object]) -> bool:
+    """Exercise 1: ``fn(phi0, eps, w)`` is the §2 linear form with its step moved to the exact one's switch point.
+
+    The reference is W[σ(φ0 + W/2) − σ(φ0 + W/2 + ε)], on inputs of both signs of W, small and large; it
+    is computed after the student's function has returned, on inputs built again from their seed.
+    """
     if not student_function(fn, "a function linear_at_midpoint(phi0, eps, w)"):
         return False
-    for phi0, eps, w, want in cases:
+    answers = []
+    for phi0, eps, w in _inputs_1():  # the student's function gets deep copies; nothing here is reused
         got = call_student(fn, phi0, eps, w)
         if got is NO_ANSWER:
             return False
+        answers.append(got)
+    # Judged now that the student's code has returned, on the inputs built again from their seed.
+    for got, (phi0, eps, w) in zip(answers, _inputs_1()):
         values = as_finite_array(got, (40,))
         if values is None:
             return not_yet("return one finite value per input: an array of the same shape as phi0 (here (40,)).")
-        if not _all_close(values, want):
+        if not _all_close(values, _linear_at(phi0 + w / 2, eps, w)):
             return not_yet("not the linear form with its step where the exact one switches. The exact first term "
                            "log σ(φ0) − log σ(φ0 + W) goes from 0 to −W: find the input at which it is exactly "
                            "halfway, and evaluate the linear form W[σ(x) − σ(x + ε)] with its x there. "
@@ -150,24 +163,21 @@ def _pair(got: object) -> tuple[float, float] | None:
 def check_best_gain(fn: Callable[[float], object]) -> bool:
     """Exercise 2: ``fn(w)`` returns (g, e): the minimax constant gain and its max error over the ±40 square.
 
-    Accepted: g within :data:`GAIN_TOLERANCE` of the best gain, and e within
-    :data:`ERROR_TOLERANCE` of the max error of the student's own g. Checked at
-    W = 10, 5 and −10; references built before the student's function runs.
+    Accepted: e within :data:`ERROR_TOLERANCE` of the max error of the student's own g, and that max error
+    within a relative :data:`EXCESS_TOLERANCE` of the smallest max error any gain achieves. Checked at
+    W = 10, 5 and −10; everything the verdict uses is computed after the student's function has returned.
     """
-    # Everything the verdict uses is built now, before the student's function runs, and kept in locals: the
-    # best gains, the square and the exact C on it, and the error function (a function that patches scipy,
-    # the library or this module's globals, or scribbles on SQUARE, cannot move the target).
-    references = dict(_BEST_GAINS)
-    weights = tuple(references)
-    phi0, eps = _square()
-    truths = {w: _exact_c(phi0, eps, w) for w in weights}
-    error_of = _max_error
     if not student_function(fn, "a function best_constant_gain(w)"):
         return False
-    for w in weights:
+    answers = []
+    for w in GAIN_WEIGHTS:
         got = call_student(fn, w)
         if got is NO_ANSWER:
             return False
+        answers.append(got)
+    # Judged now that the student's code has returned: the square, the exact C on it and the best errors.
+    phi0, eps = _square()
+    for got, (w, _, smallest) in zip(answers, _BEST):
         if isinstance(got, (str, bytes, dict)):
             return not_yet(f"return a pair (gain, max error) of two numbers, got a {type(got).__name__}.")
         pair = _pair(got)
@@ -176,13 +186,16 @@ def check_best_gain(fn: Callable[[float], object]) -> bool:
         gain, error = pair
         if not gain > 0:
             return not_yet("the gain must be a positive number and the max error a finite number.")
-        true_error = error_of(gain, w, phi0, eps, truths[w])
+        true_error = _max_error(gain, w, phi0, eps, _exact_c(phi0, eps, w))
         if not abs(error - true_error) <= ERROR_TOLERANCE:  # written so that NaN fails
             return not_yet(f"at W = {w:g}, the second number is not the maximum of |approximation − exact| over "
                            "the 161 × 161 square for your gain. The criterion is the worst point (max), not an "
                            "average: check the square (φ0 and ε both from −40 to 40) and the midpoint φ0 + W/2.")
-        if not abs(gain - references[w]) <= GAIN_TOLERANCE:
-            return not_yet(f"at W = {w:g}, another gain has a clearly smaller max error than yours. Scan a range "
-                           "of gains wide enough to hold the best one (a step of 0.02 is enough) and keep the "
-                           "one whose max error is smallest.")
+        if not true_error <= (1.0 + EXCESS_TOLERANCE) * smallest:
+            return not_yet(f"at W = {w:g}, another gain has a max error more than 2.5 % smaller than yours. Is the "
+                           "quantity you minimise the worst point of the square (an average favours another "
+                           "gain)? Then search finely near your best gain: a step of 0.001 there is enough.")
     return correct("your gain is the minimax one, within the stated tolerance, at W = 10, 5 and −10.")
+
+
+seal(__name__)

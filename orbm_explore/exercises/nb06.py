@@ -1,26 +1,29 @@
 """Checkers for notebook 06 (learning and separation): scoring by cross-entropy, and the belief-bias gradient.
 
-Each checker builds its own problems and its reference answers first, on
-private copies; the student's function gets deep copies, so changing a model
-or the test images in place changes nothing here.
+Each checker builds its own problems from fixed seeds; it takes nothing from the notebook, so nothing a
+student's cell changes there (a model, the test images) changes what is checked. The student's function is
+called on every problem first; only after it has returned does the checker build the problems again, from
+the same seeds, and compute its reference answers on them (so while the student's code runs no expected
+value exists anywhere on the stack, and editing the objects the checker holds changes nothing judged).
 """
 
 from __future__ import annotations
 
-import copy
+from types import MappingProxyType
 from typing import Any, Callable
 
 import numpy as np
 from scipy.special import expit
 
 from .. import datasets, exact, exact_learning, separation
-from ._check import NO_ANSWER, as_finite_array, call_student, checker, correct, not_yet, student_function
+from ..two_cause import TwoCauseRBM
+from ._check import NO_ANSWER, as_finite_array, call_student, checker, correct, not_yet, seal, student_function
 
-__all__ = ["check_cross_entropies", "check_belief_bias_gradient", "blind_problem", "SEPARATION", "SPOILERS",
-           "CROSS_ENTROPY_TOLERANCE", "GRADIENT_TOLERANCE"]
+__all__ = ["check_cross_entropies", "check_belief_bias_gradient", "separation_problems", "blind_problem",
+           "SEPARATION", "SPOILERS", "CROSS_ENTROPY_TOLERANCE", "GRADIENT_TOLERANCE"]
 
 # Exercise 1's separation settings, stated in the notebook: with the seed fixed the answer is one exact number.
-SEPARATION = dict(n_sweeps=40, n_average=10, rng=3)
+SEPARATION = MappingProxyType(dict(n_sweeps=40, n_average=10, rng=3))
 CROSS_ENTROPY_TOLERANCE = 1e-6   # nats per image, absolute: "within 10⁻⁶ nats"
 GRADIENT_TOLERANCE = 1e-6        # relative, with 1e-9 absolute: "within a relative 10⁻⁶"
 
@@ -29,14 +32,28 @@ _EXPECTED_2 = "a function belief_bias_gradient(model, v) returning one number pe
 
 
 # ------------------------------------------------------------------------------------------ exercise 1
+def separation_problems() -> list[tuple[Any, Any, np.ndarray]]:
+    """Exercise 1's two problems, ``(model, test, base_a)`` each, built afresh from fixed seeds on every call.
+
+    The first is a small copy of the notebook's: RBMs with 4 hidden units trained (exact gradient) on 200
+    horizontal and 200 vertical 4×4 bars, 120 held-out composites, and the plain RBM's reconstruction of cause
+    A (10 draws, seed 4). The second takes every third of those composites in reverse order, with the matching
+    rows of the first's ``base_a`` (so neither a number nor a reconstruction carries over).
+    """
+    rng = np.random.default_rng(0)
+    rbm_a, _ = exact_learning.train_rbm_exact(datasets.bars(4, 200, "horizontal", 0.3, rng), 4, steps=300, rng=1)
+    rbm_b, _ = exact_learning.train_rbm_exact(datasets.bars(4, 200, "vertical", 0.3, rng), 4, steps=300, rng=2)
+    test = datasets.composites(datasets.bars(4, 120, "horizontal", 0.3, rng),
+                               datasets.bars(4, 120, "vertical", 0.3, rng))
+    base_a = separation.rbm_reconstruct(rbm_a, test.v, 10, rng=4)
+    rows = np.arange(len(test.v))[::-3]
+    second = datasets.Composites(test.v[rows].copy(), test.a[rows].copy(), test.b[rows].copy())
+    return [(TwoCauseRBM(rbm_a, rbm_b), test, base_a),
+            (TwoCauseRBM(rbm_a.copy(), rbm_b.copy()), second, base_a[rows].copy())]
+
+
 def _mean_cross_entropy(recon: np.ndarray, truth: np.ndarray) -> float:
     return float(separation.cross_entropy(recon, truth).mean())
-
-
-def _second_test(test: Any, base_a: np.ndarray) -> tuple[Any, np.ndarray]:
-    """A second problem from the same images: every third composite, in reverse order (so no number carries over)."""
-    rows = np.arange(len(test.v))[::-3]
-    return datasets.Composites(test.v[rows].copy(), test.a[rows].copy(), test.b[rows].copy()), base_a[rows].copy()
 
 
 def _scores(model: Any, test: Any, base_a: np.ndarray) -> dict[str, tuple[float, float]]:
@@ -54,28 +71,30 @@ def _close(pair: np.ndarray, want: tuple[float, float]) -> bool:
 
 
 @checker(_EXPECTED_1)
-def check_cross_entropies(fn: Callable[[Any, Any, Any], object], model: Any, test: Any, base_a: Any) -> bool:
+def check_cross_entropies(fn: Callable[[Any, Any, Any], object], *ignored: Any) -> bool:
     """Exercise 1: ``fn(model, test, base_a)`` returns (two-cause, plain-RBM) mean cross-entropy of cause A.
 
     The two-cause number is the mean over images of ``separation.cross_entropy`` of A's reconstruction from
     ``separation.separate(model, test.v, correction="exact", **SEPARATION)`` against ``test.a``; the plain
-    number scores ``base_a`` against ``test.a``. Checked on the notebook's problem and on a second one built
-    here, within :data:`CROSS_ENTROPY_TOLERANCE` nats.
+    number scores ``base_a`` against ``test.a``. Checked on the two problems of :func:`separation_problems`,
+    within :data:`CROSS_ENTROPY_TOLERANCE` nats. Takes nothing from the notebook: anything passed after
+    ``fn`` (the notebook's model, test and base_a, as an older check cell passed them) is ignored.
     """
-    model, test, base_a = copy.deepcopy((model, test, base_a))
-    base_a = np.asarray(base_a, dtype=np.float64)
-    problems = [(model, test, base_a), (model, *_second_test(test, base_a))]
     if not student_function(fn, _EXPECTED_1):
         return False
-    wanted = [_scores(*problem) for problem in problems]  # before the student's function runs
-    for (model_k, test_k, base_k), want in zip(problems, wanted):
-        got = call_student(fn, model_k, test_k, base_k)
+    answers = []
+    for problem in separation_problems():  # the student's function gets deep copies; nothing here is reused
+        got = call_student(fn, *problem)
         if got is NO_ANSWER:
             return False
+        answers.append(got)
+    # Judged now that the student's code has returned, on the problems built again from their seeds.
+    for got, problem in zip(answers, separation_problems()):
         pair = as_finite_array(got, (2,))
         if pair is None:
             return not_yet("return a pair (two-cause cross-entropy, plain-RBM cross-entropy): two finite numbers, "
                            f"got {type(got).__name__}.")
+        want = _scores(*problem)
         if _close(pair, want["right"]):
             continue
         if _close(pair[::-1], want["right"]):
@@ -138,16 +157,20 @@ def _matches(values: np.ndarray, want: np.ndarray) -> bool:
 def check_belief_bias_gradient(fn: Callable[[Any, Any], object]) -> bool:
     """Exercise 2: ``fn(model, v)`` returns ∂ mean log P(v) / ∂ belief_bias, shape (V,), by enumeration.
 
-    Called on :func:`blind_problem` and on a second problem, within a relative :data:`GRADIENT_TOLERANCE`.
+    Called on :func:`blind_problem` and on a second problem, within a relative :data:`GRADIENT_TOLERANCE`;
+    judged after the student's function has returned, on the problems built again from their seeds.
     """
-    problems = [blind_problem(), _second_problem()]
-    wanted = [_gradients(copy.deepcopy(model), v.copy()) for model, v in problems]  # before the student's function
     if not student_function(fn, _EXPECTED_2):
         return False
-    for (model, v), want in zip(problems, wanted):
+    answers = []
+    for model, v in (blind_problem(), _second_problem()):  # deep copies go to the student; nothing here is reused
         got = call_student(fn, model, v)
         if got is NO_ANSWER:
             return False
+        answers.append(got)
+    # Judged now that the student's code has returned, on the problems built again from their seeds.
+    for got, (model, v) in zip(answers, (blind_problem(), _second_problem())):
+        want = _gradients(model, v)
         gradient = as_finite_array(got, want["right"].shape)
         if gradient is None:
             return not_yet(f"return one finite number per pixel, an array of shape {want['right'].shape}, "
@@ -170,3 +193,5 @@ def check_belief_bias_gradient(fn: Callable[[Any, Any], object]) -> bool:
 # Exercise 1's answer in notebook 06 (two-cause and plain-RBM cross-entropy of cause A, nats per image, as
 # Run All computes them there): no output outside an ``answer`` cell may show them.
 SPOILERS: tuple[str, ...] = ("1.83", "3.03")
+
+seal(__name__)
