@@ -78,6 +78,15 @@ def canvas_data(page, index=0):
                          ".toDataURL()")
 
 
+def slider_state(page):
+    """(value shown by the first slider's handle, value in its number box), both as the browser has them."""
+    return page.evaluate("""() => {
+        const handle = document.querySelector('.widget-slider .noUi-handle');
+        const box = handle.closest('.widget-hbox').querySelector('.widget-text input');
+        return [parseFloat(handle.getAttribute('aria-valuenow')), parseFloat(box.value)];
+    }""")
+
+
 def test_correction_explorer_in_the_browser(voila_url, browser):
     page, errors = open_app(browser, f"{voila_url}/02_exact_correction.ipynb")
     assert_healthy(page, errors)
@@ -89,8 +98,12 @@ def test_correction_explorer_in_the_browser(voila_url, browser):
     handle.scroll_into_view_if_needed()  # the figure screenshot above may have scrolled it away
     box = handle.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    track = page.locator(".widget-slider .noUi-target").first.bounding_box()
+    w_start, _ = slider_state(page)
+    w_per_px = (20.0 - -20.0) / track["width"]
     # Time each drag step in the page itself: from just before the mouse moves to the moment ipympl
-    # paints the new image onto a figure canvas (a wrapped drawImage records it).
+    # paints the new image onto a figure canvas (a wrapped drawImage records it). Record every value
+    # the slider's handle shows, to catch a value it jumps to that the mouse never chose (a snap-back).
     page.evaluate("""() => {
         const original = CanvasRenderingContext2D.prototype.drawImage;
         window.__lastPaint = 0;
@@ -100,31 +113,58 @@ def test_correction_explorer_in_the_browser(voila_url, browser):
             }
             return original.apply(this, args);
         };
+        const handle = document.querySelector('.widget-slider .noUi-handle');
+        window.__shown = [handle.getAttribute('aria-valuenow')];
+        new MutationObserver(() => window.__shown.push(handle.getAttribute('aria-valuenow')))
+            .observe(handle, {attributes: true, attributeFilter: ['aria-valuenow']});
     }""")
     page.mouse.move(x, y)
     page.mouse.down()
-    latencies = []
-    offsets = [10 * k for k in range(1, 6)] + [10 * k for k in range(4, -1, -1)]  # right, then back
-    repainted = 0
-    for offset in offsets:  # 10 px is about 2 units of W, so every step changes the picture
+    latencies, chosen, missed = [], [w_start], []
+    # 10 px is about 1.4 units of W, so every step changes the picture; W crosses the y-limit steps at
+    # 4.45 and 8.9 both ways, so some steps take the slow full draw, during which the user moves on.
+    offsets = [10 * k for k in range(1, 6)] + [10 * k for k in range(4, -1, -1)] + [35]
+    for offset in offsets:
         before = canvas_data(page)
         page.evaluate("() => { window.__t0 = performance.now(); }")
         page.mouse.move(x + offset, y)
+        chosen.append(slider_state(page)[0])  # where the mouse put the handle
         try:
-            page.wait_for_function("() => window.__lastPaint > window.__t0", polling=5, timeout=5_000)
-            latencies.append(page.evaluate("() => window.__lastPaint - window.__t0") / 1e3)
             page.wait_for_function("(old) => document.querySelectorAll('.jupyter-matplotlib-canvas-div canvas')[0]"
-                                   ".toDataURL() !== old", arg=before, polling=50, timeout=5_000)
-            repainted += 1
+                                   ".toDataURL() !== old", arg=before, polling=20, timeout=10_000)
         except PlaywrightTimeout:
-            # While a slow full draw runs (W crossing a tick limit), the kernel's write-back of an older
-            # value can snap the slider back under the held mouse, so a step may show nothing new.
+            missed.append(offset)
             continue
-    assert repainted >= len(offsets) // 2, f"only {repainted} of {len(offsets)} drag steps repainted the maps"
-    page.mouse.move(x + 35, y)
+        latencies.append(page.evaluate("() => window.__lastPaint - window.__t0") / 1e3)
+    page.wait_for_timeout(2000)  # hold the mouse still while the kernel catches up
+    held = slider_state(page)
     page.mouse.up()
-    page.wait_for_function("(old) => !document.body.innerText.includes(old)", arg=readout_before, timeout=10_000)
+    w_end = chosen[-1]
+    page.wait_for_function("(w) => document.body.innerText.includes(`W = ${w}.`)", arg=f"{w_end:.2f}",
+                           timeout=10_000)
     page.wait_for_timeout(1000)
+    final = slider_state(page)
+    shown = [float(v) for v in page.evaluate("() => window.__shown")]
+    jumps = [v for v in _distinct(shown) if v not in chosen]
+    print(f"mouse chose {chosen}; the handle showed {_distinct(shown)}; held {held}; final {final}")
+    assert not jumps, f"the slider showed {jumps}, values the mouse never chose (mouse: {chosen})"
+    assert _distinct(shown) == _distinct(chosen), \
+        f"the slider jumped back under the held mouse: it showed {_distinct(shown)}, the mouse chose {chosen}"
+    assert not missed, f"drag steps at offsets {missed} px never repainted the maps"
+    assert abs(w_end - (w_start + 35 * w_per_px)) <= 0.2, (w_end, w_start, w_per_px)  # where the mouse left it
+    assert held == [w_end, w_end] and final == [w_end, w_end], (held, final, w_end)
+    # A keyboard user types into the number box: the slider follows, on its step grid.
+    number_box = page.locator(".widget-slider").first.locator("xpath=..").locator(".widget-text input")
+    before = canvas_data(page)
+    number_box.fill("-2.34")
+    number_box.press("Enter")
+    page.wait_for_function("() => document.body.innerText.includes('W = -2.30.')", timeout=10_000)
+    page.wait_for_function("() => document.querySelector('.widget-slider .noUi-handle')"
+                           ".getAttribute('aria-valuenow') == '-2.3'", timeout=10_000)
+    assert slider_state(page) == [-2.3, -2.3]
+    page.wait_for_function("(old) => document.querySelectorAll('.jupyter-matplotlib-canvas-div canvas')[0]"
+                           ".toDataURL() !== old", arg=before, polling=50, timeout=10_000)
+    page.wait_for_timeout(1500)  # W = -2.3 has new axis limits: let the full draw land
     figure.screenshot(path=str(ARTIFACTS / "correction_after.png"))
     page.screenshot(path=str(ARTIFACTS / "correction_page.png"), full_page=False)
     assert (ARTIFACTS / "correction_before.png").read_bytes() != (ARTIFACTS / "correction_after.png").read_bytes()
@@ -135,3 +175,8 @@ def test_correction_explorer_in_the_browser(voila_url, browser):
         {"drag_to_repaint_ms": [t * 1e3 for t in latencies], "median_ms": median * 1e3}, indent=2))
     print(f"drag-to-repaint median {median * 1e3:.0f} ms over {len(latencies)} steps")
     page.close()
+
+
+def _distinct(values):
+    """``values`` without consecutive repeats."""
+    return [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]

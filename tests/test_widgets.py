@@ -152,7 +152,61 @@ def test_number_boxes_round_to_the_slider_step():
     assert app.panel.controls["w"].value == 8.1 and app.panel.boxes["w"].value == 8.1
     app.panel.controls["reach"].value = 12.000000001
     assert app.panel.boxes["reach"].value == 12.0
+    assert app.panel.values()["reach"] == 12.0
     assert "w=8.1;" in app.panel.state_text.value
+
+
+class _RecordingComm:
+    """Stands in for a widget's comm: records what the kernel would send to the browser."""
+
+    kernel = object()
+
+    def __init__(self):
+        self.sent = []
+        self.comm_id = f"recording-{id(self)}"
+
+    def on_msg(self, callback):
+        pass
+
+    def send(self, data=None, buffers=None, **kwargs):
+        self.sent.append(data)
+
+    def close(self, *args, **kwargs):
+        pass
+
+
+def _from_browser(widget, value):
+    """Deliver ``value`` to ``widget`` as its browser view does (a comm "update" message); return the
+    ``update`` messages the kernel sends back (echoes of the browser's own value excluded)."""
+    comm = _RecordingComm()
+    widget.comm = comm
+    try:
+        widget._handle_msg({"content": {"data": {"method": "update", "state": {"value": value},
+                                                 "buffer_paths": []}}, "buffers": []})
+    finally:
+        widget.comm = None
+    return [m for m in comm.sent if m.get("method") == "update" and "value" in m.get("state", {})]
+
+
+def test_a_dragged_slider_is_never_written_back():
+    """The snap-back: while the user drags, any kernel write to the slider reaches the browser late and
+    moves the handle back to an older value. The browser's float noise is rounded when read instead."""
+    calls = []
+    panel = ControlPanel([Slider("w", "w", -20.0, 20.0, 0.1, 3.0), Slider("r", "r", 2.0, 100.0, 1.0, 10.0)],
+                         calls.append)
+    slider, box = panel.controls["w"], panel.boxes["w"]
+    for value in (4.399999999999999, 5.800000000000001, 8.5, -0.04999999999999716):
+        assert _from_browser(slider, value) == [], value  # nothing written back to the slider
+        rounded = round(value, 1) + 0.0
+        assert calls[-1]["w"] == rounded and panel.values()["w"] == rounded
+        assert box.value == rounded  # the box shows the value on the step grid
+    assert f"{panel.values()['w']:g}" == "0" and panel.state_string().startswith("w=0;")  # not "-0"
+    n_calls = len(calls)
+    _from_browser(slider, -0.0 + 1e-15)  # only noise changed: no redraw
+    assert len(calls) == n_calls
+    # A value typed into the box moves the slider (the user is not dragging it) and is tidied in the box.
+    assert _from_browser(box, 7.25) == [{"method": "update", "state": {"value": 7.2}, "buffer_paths": []}]
+    assert slider.value == 7.2 and calls[-1]["w"] == 7.2
 
 
 @pytest.mark.parametrize("bad, message", [({"w": float("nan")}, "w must be a finite number"),

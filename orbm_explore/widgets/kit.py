@@ -141,7 +141,7 @@ class ControlPanel:
         self.rows: dict[str, widgets.Widget] = {}
         self.last_error: BaseException | None = None
         self._batch = False
-        self._rounding = False
+        self._writing_box = False
         for p in params:
             if isinstance(p, Slider):
                 control = widgets.FloatSlider(value=p.value, min=p.min, max=p.max, step=p.step,
@@ -151,7 +151,7 @@ class ControlPanel:
                                               style={"description_width": label_width})
                 box = widgets.BoundedFloatText(value=p.value, min=p.min, max=p.max, step=p.step,
                                                layout=widgets.Layout(width=box_width))
-                widgets.link((control, "value"), (box, "value"))
+                # Not widgets.link: see _changed and _box_changed for how the two stay in step.
                 box.observe(self._box_changed, names="value")
                 self.boxes[p.name] = box
                 row = widgets.HBox([control, box])
@@ -194,7 +194,15 @@ class ControlPanel:
 
     # -- values ---------------------------------------------------------------
     def values(self) -> dict:
-        return {name: control.value for name, control in self.controls.items()}
+        """The current values; a slider's on its step grid (the browser's float noise rounded off)."""
+        return {name: self._value(name) for name in self.controls}
+
+    def _value(self, name: str) -> Any:
+        value = self.controls[name].value
+        param = self.params[name]
+        if isinstance(param, Slider):  # 4.399999999999999 from the browser's slider reads as 4.4
+            return round(float(value), param.decimals) + 0.0  # + 0.0: no "-0"
+        return value
 
     def check_values(self, values: dict) -> dict:
         """Checked copies of ``values``: unknown names, non-numbers, NaN and out-of-range raise ValueError."""
@@ -222,8 +230,7 @@ class ControlPanel:
     def state_string(self) -> str:
         """A short ``name=value; ...`` string of the current setting."""
         parts = []
-        for name, control in self.controls.items():
-            value = control.value
+        for name, value in self.values().items():
             parts.append(f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}")
         return "; ".join(parts)
 
@@ -281,25 +288,45 @@ class ControlPanel:
         finally:
             self._batch = batch
 
+    # Why no value is ever written back to a slider the user moved: while the kernel is busy (a full
+    # ipympl draw takes 0.2-0.3 s) the user drags on, and a kernel write reaches the browser as an
+    # "update" that the widget model applies unconditionally, setting the slider to an older value under
+    # the held mouse (a snap-back). It used to happen on every drag: the browser's slider sends float
+    # noise (4.399999999999999) and the kernel wrote the rounded 4.4 back. Values are rounded when read
+    # (values()) instead. The number box is kept in step from the kernel, one way per origin: a slider
+    # change writes the box (which the user is not touching); a typed box value writes the slider
+    # (which the user is not dragging). A browser-side jslink would instead copy the noise into the
+    # box, and a kernel write to a jslinked box moves the slider in the browser: a snap-back again.
     def _box_changed(self, change) -> None:
-        """Keep a number box on its slider's step (the link does not copy back the slider's rounding)."""
-        box = change["owner"]
-        name = next(name for name, b in self.boxes.items() if b is box)
-        value = self.controls[name].value
+        """A value typed into a number box: move its slider there (on the step grid), and tidy the box."""
+        if self._writing_box:  # our own copy of the slider's value
+            return
+        name = next(name for name, b in self.boxes.items() if b is change["owner"])
+        param = self.params[name]
+        value = round(float(change["new"]), param.decimals) + 0.0
+        if value != self._value(name):
+            self.controls[name].value = value  # _changed then writes the box
+        else:
+            self._write_box(name)
+
+    def _write_box(self, name: str) -> None:
+        """Show a slider's value, rounded to its step, in its number box."""
+        box, value = self.boxes[name], self._value(name)
         if box.value != value:
-            box.value = value
+            self._writing_box = True
+            try:
+                box.value = value
+            finally:
+                self._writing_box = False
 
     def _changed(self, change) -> None:
-        param = self.params[next(name for name, c in self.controls.items() if c is change["owner"])]
-        if isinstance(param, Slider) and not self._rounding:
-            rounded = round(float(change["new"]), param.decimals)
-            if rounded != change["new"]:  # float noise from the browser: store the value on the step grid
-                self._rounding = True
-                try:
-                    change["owner"].value = rounded
-                finally:
-                    self._rounding = False
-        if not self._batch and not self._rounding:
+        name = next(name for name, c in self.controls.items() if c is change["owner"])
+        param = self.params[name]
+        if isinstance(param, Slider):
+            self._write_box(name)
+            if round(float(change["old"]), param.decimals) == self._value(name) and not self._batch:
+                return  # only float noise changed (4.4 -> 4.399999999999999): nothing to redraw
+        if not self._batch:
             self._fire()
 
     def _fire(self) -> None:

@@ -22,6 +22,11 @@ two things:
   refill that hits the limit leaves the pool smaller (pages then start their
   own kernel, within the same limit, once kernels of closed pages are culled).
 
+It also logs each kernel's life by id (started, a page connected or
+disconnected, kept from culling for lack of a connection, shutting down;
+Voilà adds "Using pre-heated kernel: <id>" when it hands one to a page), so
+the server log says which kernel is which when more run than expected.
+
 Nothing here touches widgets or matplotlib.
 """
 
@@ -62,15 +67,25 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
 
     def notify_connect(self, kernel_id: str) -> None:
         super().notify_connect(kernel_id)
+        if kernel_id not in self._ever_connected:
+            self.log.info("Kernel %s: a page connected", kernel_id)
         self._ever_connected.add(kernel_id)
         self._unconnected_since.pop(kernel_id, None)
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        super().notify_disconnect(kernel_id)
+        self.log.info("Kernel %s: a page disconnected (%d connection(s) left)", kernel_id,
+                      self._kernel_connections.get(kernel_id, 0))
 
     async def cull_kernel_if_idle(self, kernel_id: str):
         """Cull as jupyter_server does, except a kernel whose page has not connected yet (within the grace)."""
         if kernel_id not in self._ever_connected:
-            first_seen = self._unconnected_since.setdefault(kernel_id, time.monotonic())
-            if time.monotonic() - first_seen < self.connect_grace:
-                self.log.debug("Not culling kernel %s: its page has not connected yet", kernel_id)
+            now = time.monotonic()
+            first_seen = self._unconnected_since.setdefault(kernel_id, now)
+            if first_seen == now:
+                self.log.info("Kernel %s has had no connection: kept from culling for %g s", kernel_id,
+                              self.connect_grace)
+            if now - first_seen < self.connect_grace:
                 return None
         return await super().cull_kernel_if_idle(kernel_id)
 
@@ -80,9 +95,13 @@ class ClassroomKernelManager(AsyncMappingKernelManager):
             message = FULL_MESSAGE.format(n=running, limit=self.max_kernels)
             self.log.warning(message)
             raise web.HTTPError(503, message, reason=message)
-        return await super().start_kernel(*args, **kwargs)
+        kernel_id = await super().start_kernel(*args, **kwargs)
+        self.log.info("Kernel %s started (%d running)", kernel_id, len(self.list_kernel_ids()))
+        return kernel_id
 
     async def shutdown_kernel(self, kernel_id: str, *args, **kwargs):
+        self.log.info("Kernel %s shutting down (it %s a connection)", kernel_id,
+                      "had" if kernel_id in self._ever_connected else "never had")
         self._ever_connected.discard(kernel_id)
         self._unconnected_since.pop(kernel_id, None)
         return await super().shutdown_kernel(kernel_id, *args, **kwargs)
