@@ -432,4 +432,6 @@ def learn_blind(composites: Any, n_hidden_a: int, n_hidden_b: int, settings: Bli
 
 def settings_table(settings: BlindSettings) -> list[tuple[str, Any]]:
     """The settings as (name, value) rows, for a benchmark's or notebook's record."""
+    if not isinstance(settings, BlindSettings):
+        raise TypeError(f"settings must be a BlindSettings, got {type(settings).__name__}")
     return [(item.name, getattr(settings, item.name)) for item in fields(settings)]

@@ -100,6 +100,7 @@ NOT_FUZZED = {
     "plots": {"CorrectionPanels"},
     "explore": {"NotesCells", "ChainRun", "Step", "ALARM_CONDITIONS", "QUAKE_STATES"},
     "modelio": {"ModelFileError", "FORMAT_VERSION", "MAX_ARRAY_BYTES"},
+    "blind": {"BARS_SETTINGS", "BlindResult", "TemplateFit"},
 }
 
 

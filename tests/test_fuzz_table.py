@@ -31,7 +31,7 @@ OWNERS = {
     "numerics": "lead", "rbm": "lead", "two_cause": "lead", "sampling": "lead", "training": "lead",
     "corrections": "B1", "exact": "B1", "stats": "B1",
     "datasets": "B2", "modelio": "B2", "cli": "B2",
-    "separation": "E", "exact_learning": "E",
+    "separation": "E", "exact_learning": "E", "blind": "lead",
     "toys": "C", "plots": "C", "widgets": "C", "explore": "C",
     "derivations": "A",
 }
@@ -975,6 +975,54 @@ capped("datasets", "neighbouring_bits(1, 10**6)", lambda: M("datasets").neighbou
 capped("datasets", "bars(16384, 1) (2^28 pixels, beyond the 1 GiB budget)",
        lambda: M("datasets").bars(16384, 1, "horizontal"), "n_samples")
 capped("widgets", "ApproximationExplorer(n=10**5)", lambda: M("widgets").ApproximationExplorer(n=10 ** 5), "n=")
+
+
+# ---------------------------------------------------------------------------------- blind (issue 24)
+def blind_settings(**kw):
+    return M("blind").BlindSettings(**{"n_templates": 2, "n_restarts": 1, "em_iterations": 2, "rbm_epochs": 1,
+                                       "wake_sleep_epochs": 1, "n_fantasy": 5, "n_snapshots": 1, **kw})
+
+
+def learn_blind(**kw):
+    settings = {"composites": DATA, "n_hidden_a": 2, "n_hidden_b": 2, "settings": blind_settings(), "rng": 0}
+    settings.update(kw)
+    return M("blind").learn_blind(**settings)
+
+
+for name in ("n_hidden_a", "n_hidden_b"):
+    counts("blind", "learn_blind", lambda n, name=name: learn_blind(**{name: n}), name)
+bad("blind", "learn_blind composites non-binary", lambda: learn_blind(composites=DATA * 0.5), "composites")
+bad("blind", "learn_blind composites 1-D", lambda: learn_blind(composites=V), "composites")
+bad("blind", "learn_blind composites one row", lambda: learn_blind(composites=DATA[:1]), "composites")
+bad("blind", "learn_blind composites nan", lambda: learn_blind(composites=np.full((4, 3), NAN)), "composites")
+bad("blind", "learn_blind composites masked", lambda: learn_blind(composites=masked(DATA, 1.0)), "composites")
+bad("blind", "learn_blind settings=dict", lambda: learn_blind(settings={"n_templates": 2}), "settings")
+bad("blind", "learn_blind progress='yes'", lambda: learn_blind(progress="yes"), "progress")
+bad("blind", "learn_blind causes='templates' with other sizes",
+    lambda: learn_blind(settings=blind_settings(causes="templates"), n_hidden_a=3), "settings.n_templates")
+rngs("blind", "learn_blind", lambda r: learn_blind(rng=r))
+for name in ("n_templates", "n_restarts", "em_iterations", "rbm_epochs", "batch_size", "n_sweeps", "n_fantasy",
+             "fantasy_steps", "n_snapshots"):
+    counts("blind", "BlindSettings", lambda n, name=name: blind_settings(**{name: n}), f"settings.{name}")
+for name in ("anneal_from", "learning_rate", "momentum", "empty_penalty"):
+    reals("blind", "BlindSettings", lambda x, name=name: blind_settings(**{name: x}), f"settings.{name}",
+          also=[("-0.1", -0.1)])
+bad("blind", "BlindSettings causes='labels'", lambda: blind_settings(causes="labels"), "settings.causes")
+bad("blind", "BlindSettings nonnegative='no'", lambda: blind_settings(nonnegative="no"), "settings.nonnegative")
+counts("blind", "fit_templates", lambda n: M("blind").fit_templates(DATA, n_templates=n, iterations=2), "n_templates")
+counts("blind", "fit_templates", lambda n: M("blind").fit_templates(DATA, n_restarts=n, iterations=2), "n_restarts")
+reals("blind", "fit_templates", lambda x: M("blind").fit_templates(DATA, anneal_from=x, iterations=2), "anneal_from",
+      also=[("0.5", 0.5)])
+bad("blind", "fit_templates composites non-binary", lambda: M("blind").fit_templates(DATA * 0.5), "composites")
+bad("blind", "estimated_parts recon_a wrong shape",
+    lambda: M("blind").estimated_parts(DATA, DATA[:2], DATA), "recon_a")
+bad("blind", "estimated_parts recon_b above 1", lambda: M("blind").estimated_parts(DATA, DATA, DATA * 2), "recon_b")
+bad("blind", "estimated_parts recon_a nan", lambda: M("blind").estimated_parts(DATA, DATA * NAN, DATA), "recon_a")
+bad("blind", "settings_table('x')", lambda: M("blind").settings_table("x"), "settings")
+edge("blind", "learn_blind all-zero composites", lambda: learn_blind(composites=np.zeros((4, 3))).model.parameters(),
+     "composites")
+capped("blind", "learn_blind settings.n_templates=10**5",
+       lambda: learn_blind(settings=blind_settings(n_templates=10 ** 5)), "n_templates")
 
 
 # ------------------------------------------------------------------------------- running
