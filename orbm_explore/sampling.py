@@ -39,7 +39,10 @@ H_A + H_B))``, whichever path runs, so stepping k times by one sweep gives
 exactly the draws of one step by k sweeps. The compiled path draws the
 uniforms of many sweeps in one block (the same numbers, in the same order)
 and passes them to the kernel as logits, so that a unit turns on when
-logit(u) < ψ (the same decision as u < σ(ψ), without an exp per update).
+logit(u) < ψ (the same decision as u < σ(ψ); the ratio kernel makes it
+without a log, see :mod:`orbm_explore._kernels.sweep`). The ratio kernel does
+not track the inputs φ_A, φ_B and x: the state recomputes them from h when
+they are read after a step.
 A compiled call covers as many sweeps, and as many chains, as fit in about
 0.1 s of work per thread, from each kernel's measured cost; small work stays
 on the calling thread.
@@ -51,7 +54,7 @@ import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -78,8 +81,9 @@ _REFRESH_SWEEPS = 256
 # uses the measured cost of each kernel (see _CostModel), and may split one sweep's chains over several calls.
 _SECONDS_PER_CALL = 0.1
 _UNIFORMS_PER_CALL = 1 << 22
-# Work per thread below which a call stays on one thread (a thread hand-off costs tens of µs).
-_MIN_SECONDS_PER_THREAD = 5e-4
+# Work per thread below which a call stays on one thread (a thread hand-off costs tens of µs on an idle
+# machine, and up to a scheduler time slice when the other cores are busy).
+_MIN_SECONDS_PER_THREAD = 1e-3
 # Bytes per chain a state and one sweep's uniforms need, per visible and per hidden unit (float64 arrays:
 # v, φ_A, φ_B, x and up to six cached terms per visible unit; h, base and a uniform per hidden unit, twice over).
 _BYTES_PER_VISIBLE = 8 * 10
@@ -101,7 +105,7 @@ class _CostModel:
 
     # (seconds per update, per update and visible unit)
     _PESSIMISTIC = {"ratio": (2e-7, 1e-8), "logsig": (2e-7, 1e-7)}
-    _OPTIMISTIC = {"ratio": (1e-7, 5e-10), "logsig": (1e-7, 5e-9)}
+    _OPTIMISTIC = {"ratio": (4e-8, 5e-10), "logsig": (1e-7, 5e-9)}
     MIN_TIMED = 1e-3
 
     def __init__(self) -> None:
@@ -165,34 +169,75 @@ class PosteriorState:
     h_a, h_b : (n, H_A), (n, H_B)   current hidden states (0.0 or 1.0).
     rng : numpy.random.Generator    the chains' random stream.
     n_sweeps : int        sweeps done since :meth:`PosteriorSampler.init`.
-    phi_a, phi_b : (n, V) each cause's input to the visibles, h W + W_0.
-    x : (n, V)            the belief layer's input, so that P(v_i = 1 | h) = σ(x_i).
+    phi_a, phi_b : (n, V) each cause's input to the visibles, h W + W_0 (properties: the ratio kernel
+                          does not track them, and they are recomputed from h when read after a step).
+    x : (n, V)            the belief layer's input, so that P(v_i = 1 | h) = σ(x_i) (likewise).
     base_a, base_b : (n, H)   the vanilla log-odds W_j0 + Σ_i W_ji v_i.
     cache : tuple         terms the compiled kernel keeps up to date (empty otherwise).
     sampler_fingerprint : str   identifies the sampler that made the state (its sizes, parameters,
                           correction, schedule and prior); :meth:`PosteriorSampler.step` refuses a state
                           made by a sampler with another fingerprint.
+    inputs, stale_inputs  internal: the arrays behind ``phi_a``, ``phi_b`` and ``x``, and the sampler's
+                          function that recomputes them from h (set while a kernel has left them stale).
 
     The arrays are updated in place by :meth:`PosteriorSampler.step`; copy
-    ``h_a``/``h_b`` to keep a sample.
+    ``h_a``/``h_b`` to keep a sample, and read ``phi_a``, ``phi_b`` and ``x`` again after a step.
     """
 
     v: FloatArray
     h_a: FloatArray
     h_b: FloatArray
     rng: np.random.Generator
-    phi_a: FloatArray
-    phi_b: FloatArray
-    x: FloatArray
     base_a: FloatArray
     base_b: FloatArray
     n_sweeps: int = 0
     cache: tuple = field(default=(), repr=False)
     sampler_fingerprint: str = ""
+    # (φ_A, φ_B, x), and the function that brings them up to date from h when a kernel left them stale
+    inputs: tuple = field(default=(), repr=False)
+    stale_inputs: Callable[["PosteriorState"], None] | None = field(default=None, repr=False)
 
     @property
     def n_chains(self) -> int:
         return self.v.shape[0]
+
+    def _fresh_inputs(self) -> tuple:
+        if self.stale_inputs is not None:
+            update, self.stale_inputs = self.stale_inputs, None
+            update(self)
+        return self.inputs
+
+    def _set_input(self, k: int, value: FloatArray) -> None:
+        inputs = list(self._fresh_inputs())
+        inputs[k] = value
+        self.inputs = tuple(inputs)
+
+    @property
+    def phi_a(self) -> FloatArray:
+        """(n, V) cause A's input to the visibles, h_a W^A + W^A_0."""
+        return self._fresh_inputs()[0]
+
+    @phi_a.setter
+    def phi_a(self, value: FloatArray) -> None:
+        self._set_input(0, value)
+
+    @property
+    def phi_b(self) -> FloatArray:
+        """(n, V) cause B's input to the visibles, h_b W^B + W^B_0."""
+        return self._fresh_inputs()[1]
+
+    @phi_b.setter
+    def phi_b(self, value: FloatArray) -> None:
+        self._set_input(1, value)
+
+    @property
+    def x(self) -> FloatArray:
+        """(n, V) the belief layer's input."""
+        return self._fresh_inputs()[2]
+
+    @x.setter
+    def x(self, value: FloatArray) -> None:
+        self._set_input(2, value)
 
 
 # ----------------------------------------------------------------- the formulas
@@ -294,9 +339,8 @@ class PosteriorSampler:
         largest = max(np.max(np.abs(a.weights), initial=0.0), np.max(np.abs(b.weights), initial=0.0))
         self._ratio = self._compiled and largest <= _sweep.RATIO_WEIGHT_LIMIT
         self._kernel = "ratio" if self._ratio else "logsig"
-        if self._ratio:  # e^{−W} turns a unit on, e^{+W} off (see _kernels.sweep)
-            self._e_on = (np.exp(-a.weights), np.exp(-b.weights))
-            self._e_off = (np.exp(a.weights), np.exp(b.weights))
+        if self._ratio:  # e[0] = e^{−W} turns a unit on, e[1] = e^{+W} off (see _kernels.sweep)
+            self._e = tuple(np.stack([np.exp(-c.weights), np.exp(c.weights)]) for c in (a, b))
             self._groups = (_sweep.group_sizes(a.weights), _sweep.group_sizes(b.weights))
         digest = hashlib.blake2b(digest_size=16)
         for array in (a.weights, a.hidden_bias, a.visible_bias, b.weights, b.hidden_bias, b.visible_bias,
@@ -351,7 +395,7 @@ class PosteriorSampler:
     def _init(self, v: FloatArray, h_a: FloatArray, h_b: FloatArray, rng: np.random.Generator) -> PosteriorState:
         """Build a state from checked arrays; h_a and h_b become the state's own (not copied)."""
         state = PosteriorState(v=v, h_a=h_a, h_b=h_b, rng=rng,
-                               phi_a=np.empty_like(v), phi_b=np.empty_like(v), x=np.empty_like(v),
+                               inputs=(np.empty_like(v), np.empty_like(v), np.empty_like(v)),
                                base_a=v @ self.a.weights.T + self.a.hidden_bias,
                                base_b=v @ self.b.weights.T + self.b.hidden_bias,
                                sampler_fingerprint=self.fingerprint)
@@ -367,17 +411,24 @@ class PosteriorSampler:
             raise ValueError(f"{name} must have 1 or {n} rows (one per chain, as v), got {h.shape[0]}")
         return np.array(np.broadcast_to(h, (n, width)), dtype=np.float64, order="C")
 
-    def _refresh(self, state: PosteriorState) -> None:
-        """Recompute the inputs (and the kernel's cache) from the hidden states."""
+    def _update_inputs(self, state: PosteriorState) -> None:
+        """Recompute the inputs φ_A, φ_B and x from the hidden states, in place."""
+        phi_a, phi_b, x = state.inputs
         a_part = state.h_a @ self.a.weights
         b_part = state.h_b @ self.b.weights
-        np.add(a_part, self.a.visible_bias, out=state.phi_a)
-        np.add(b_part, self.b.visible_bias, out=state.phi_b)
-        np.add(a_part + b_part, self.belief_bias, out=state.x)
+        np.add(a_part, self.a.visible_bias, out=phi_a)
+        np.add(b_part, self.b.visible_bias, out=phi_b)
+        a_part += b_part
+        np.add(a_part, self.belief_bias, out=x)
+        state.stale_inputs = None
+
+    def _refresh(self, state: PosteriorState) -> None:
+        """Recompute the inputs (and the kernel's cache) from the hidden states."""
+        self._update_inputs(state)
         if self._ratio:
-            state.cache = tuple(expit(sign * y) for y in (state.phi_a, state.phi_b, state.x) for sign in (1, -1))
+            state.cache = tuple(part for y in state.inputs for part in _sigmoid_pair(y))
         elif self._compiled:
-            state.cache = tuple(log_expit(y) for y in (state.phi_a, state.phi_b, state.x))
+            state.cache = tuple(log_expit(y) for y in state.inputs)
 
     # ------------------------------------------------------------------- step
     def step(self, state: PosteriorState, n_sweeps: int = 1, progress: bool = False) -> PosteriorState:
@@ -455,39 +506,65 @@ class PosteriorSampler:
             for _ in range(n_sweeps):
                 python_sweep(self.a, self.b, state, self.correction, state.rng.random((n, n_hidden)))
             return
-        uniforms = _sweep.logits(state.rng.random((n_sweeps, n, n_hidden)))  # the kernels compare logit(u) < ψ
+        # the kernels compare logit(u) < ψ; each thread turns its own chains' uniforms into logits
+        uniforms = state.rng.random((n_sweeps, n, n_hidden))
         s = state
         penalty = self.empty_penalty
-        block = _chain_block(self.n_visible)
-        if self._ratio:
+        block = _chain_block(self.n_visible, n_hidden)
+        if self._ratio:  # it does not track the inputs: they are recomputed from h when next read
+            s.stale_inputs = self._update_inputs
+
             def kernel(c0: int, c1: int) -> None:
-                _sweep.sweeps_ratio(c0, c1, uniforms, s.h_a, s.h_b, self.a.weights, self.b.weights,
-                                    self._e_on[0], self._e_off[0], self._e_on[1], self._e_off[1],
-                                    self._groups[0], self._groups[1], s.base_a, s.base_b, s.phi_a, s.phi_b, s.x,
-                                    *s.cache, penalty, penalty, block)
+                _sweep.logits(uniforms[:, c0:c1])
+                _sweep.sweeps_ratio(c0, c1, uniforms, s.h_a, s.h_b, self._e[0], self._e[1],
+                                    self._groups[0], self._groups[1], s.base_a, s.base_b, *s.cache,
+                                    penalty, penalty, block)
         else:
             def kernel(c0: int, c1: int) -> None:
+                _sweep.logits(uniforms[:, c0:c1])
                 _sweep.sweeps_logsig(c0, c1, uniforms, s.h_a, s.h_b, self.a.weights, self.b.weights,
                                      s.base_a, s.base_b, s.phi_a, s.phi_b, s.x, *s.cache, penalty, penalty, block)
         seconds = self._seconds_per_update()
         updates_per_chain = n_sweeps * max(1, n_hidden)
         threads = parallel.n_threads()
-        # chains per call: about _SECONDS_PER_CALL of work per thread (one sweep of a few chains at least)
-        per_call = max(1, int(_SECONDS_PER_CALL / (seconds * updates_per_chain))) * threads
+        # chains per thread and call: about _SECONDS_PER_CALL of work (the sweeps of one chain at least)
+        per_thread = max(1, int(_SECONDS_PER_CALL / (seconds * updates_per_chain)))
         optimistic = COST.estimate(self._kernel, self.n_visible, pessimistic=False)
         min_items = max(1, int(_MIN_SECONDS_PER_THREAD / (optimistic * updates_per_chain)))
-        for c0 in range(0, n, per_call):
-            c1 = min(n, c0 + per_call)
-            parts = max(1, min(threads, (c1 - c0) // min_items))
+        c0 = 0
+        while c0 < n:
+            # threads this call uses (work too small for a hand-off stays on one), then its chains
+            parts = max(1, min(threads, (n - c0) // min_items))
+            c1 = min(n, c0 + per_thread * parts)
+            parts = min(parts, c1 - c0)
             started = time.perf_counter()
-            parallel.run_ranges(lambda lo, hi, c0=c0: kernel(c0 + lo, c0 + hi), c1 - c0, min_items, threads)
+            parallel.run_ranges(lambda lo, hi, c0=c0: kernel(c0 + lo, c0 + hi), c1 - c0, 1, parts)
             COST.record(self._kernel, self.n_visible, time.perf_counter() - started,
                         -(-(c1 - c0) // parts) * updates_per_chain)
+            c0 = c1
 
 
-def _chain_block(n_visible: int) -> int:
-    """Chains a kernel updates side by side: their cached rows (about 6·V doubles each) fit in ~256 KiB."""
-    return max(1, min(32, (256 * 1024) // (48 * max(1, n_visible))))
+def _sigmoid_pair(y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """(σ(y), σ(−y)) of an array of finite reals, each to within a few ulps, from one SIMD exp."""
+    z = np.exp(-np.abs(y))
+    big = 1.0 / (1.0 + z)  # σ(|y|)
+    z *= big  # σ(−|y|)
+    positive = y >= 0
+    return np.where(positive, big, z), np.where(positive, z, big)
+
+
+def _chain_block(n_visible: int, n_hidden: int) -> int:
+    """Chains a kernel updates side by side, so that each unit's weight rows are read once per block.
+
+    Where the weight rows (e^{∓W}: 16·H·V bytes) fit in a core's L2 cache, as many chains as keep their
+    four cached rows per chain (32·V bytes) within 8 KiB of L1 (at least 4); otherwise as many as keep them
+    within about 512 KiB of L2; at most 32. Measured on a 2-core AMD EPYC (32 KiB L1d, 1 MiB L2 per core):
+    4 chains at 64×(32+32), about 20 at 784 visible units (benchmarks/RESULTS.md).
+    """
+    n_visible = max(1, n_visible)
+    if 16 * n_hidden * n_visible <= 256 * 1024:
+        return max(4, min(32, (8 * 1024) // (32 * n_visible)))
+    return max(1, min(32, (512 * 1024) // (32 * n_visible)))
 
 
 def _as_rows(x: ArrayLike, width: int, name: str, minimum_rows: int) -> FloatArray:

@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 from scipy.special import expit
 from tqdm.auto import tqdm
 
-from . import exact, exact_learning
+from . import exact, exact_learning, sampling
 from ._kernels import sweep as _sweep
 from .numerics import (as_binary_array, as_float_array, as_generator, bernoulli, check_budget, check_count,
                        check_real, one_blas_thread)
@@ -67,7 +67,7 @@ _EXACT_LIMIT = 16
 # empty_penalty beyond this is "never empty" for any practical purpose (e^{-1e6} underflows to 0 anyway).
 _MAX_PENALTY = 1e6
 # With the prior, both phases run in the compiled engine (PosteriorSampler(empty_penalty=…) and
-# _kernels.sweep.penalised_hidden_sweep); False runs the numpy reference samplers below instead, with the
+# _kernels.sweep.penalised_hidden_chain); False runs the numpy reference samplers below instead, with the
 # same draws (for tests and the benchmark of the numpy path).
 _PRIOR_ENGINE = True
 
@@ -405,7 +405,10 @@ def _wake_sleep_step(model: TwoCauseRBM, params: dict[str, FloatArray], data: Fl
         v, h_a, h_b = data[rows], posterior_a[rows], posterior_b[rows]
         _prior_posterior(model, v, h_a, h_b, n_sweeps, empty_penalty, rng)
     else:
-        sampler = model.posterior_sampler(correction)  # a snapshot of this step's parameters
+        # a sampler of this step's parameters, made straight from the model's arrays (they do not change
+        # while it runs; model.posterior_sampler would copy them)
+        causes = [sampling.Cause(rbm.weights, rbm.hidden_bias, rbm.visible_bias) for rbm in (model.a, model.b)]
+        sampler = sampling.make_sampler(*causes, model.total_visible_bias, correction, "sequential")
         state = sampler._init(data[rows], posterior_a[rows], posterior_b[rows], rng)
         sampler.step(state, n_sweeps)
         v, h_a, h_b = state.v, state.h_a, state.h_b
@@ -518,12 +521,14 @@ def _penalised_hidden_chain(rbm: RBM, h: FloatArray, n_steps: int, empty_penalty
 
 def _engine_hidden_chain(rbm: RBM, h: FloatArray, n_steps: int, empty_penalty: float,
                          rng: np.random.Generator) -> FloatArray:
-    """:func:`_penalised_hidden_chain` with the sequential hidden sweep compiled: the same draws, a new array."""
+    """:func:`_penalised_hidden_chain` compiled (both halves of each step): the same draws, a new array.
+
+    The uniforms of all steps are drawn in one block, in the reference's order (per step the visible
+    units', then the hidden units')."""
     h = np.array(h, dtype=np.float64, order="C")
-    for _ in range(n_steps):
-        v = bernoulli(expit(rbm._visible_input(h)), rng)
-        base = np.ascontiguousarray(rbm._hidden_input(v))
-        _sweep.penalised_hidden_sweep(h, base, rng.random(h.shape), float(empty_penalty))
+    n, n_hidden = h.shape
+    uniforms = rng.random((n_steps, n * (rbm.n_visible + n_hidden)))
+    _sweep.penalised_hidden_chain(h, rbm.weights, rbm.visible_bias, rbm.hidden_bias, uniforms, float(empty_penalty))
     return h
 
 
@@ -531,9 +536,12 @@ def _engine_posterior(model: TwoCauseRBM, v: FloatArray, h_a: FloatArray, h_b: F
                       empty_penalty: float, rng: np.random.Generator) -> None:
     """:func:`_penalised_posterior` in the engine (``posterior_sampler(empty_penalty=…)``): the same draws, in place.
 
-    ``h_a`` and ``h_b`` must be C-contiguous float64 arrays (they become the chains' state).
+    ``h_a`` and ``h_b`` must be C-contiguous float64 arrays (they become the chains' state). The sampler
+    is made straight from the model's arrays (no copies, no checks): it lives only for this call, during
+    which the parameters do not change.
     """
-    sampler = model.posterior_sampler("exact", empty_penalty=empty_penalty)
+    causes = [sampling.Cause(rbm.weights, rbm.hidden_bias, rbm.visible_bias) for rbm in (model.a, model.b)]
+    sampler = sampling.make_sampler(*causes, model.total_visible_bias, "exact", "sequential", empty_penalty)
     sampler.step(sampler._init(np.ascontiguousarray(v, dtype=np.float64), h_a, h_b, rng), n_sweeps)
 
 

@@ -90,6 +90,21 @@ def test_compiled_sweep_makes_the_reference_sweeps_draws(scale, merged, kernel):
     np.testing.assert_allclose(state.x, reference.x, rtol=0, atol=1e-9 * max(1.0, scale))
 
 
+@pytest.mark.parametrize("scale", [3.0, 120.0])
+def test_inputs_read_after_a_step_follow_the_hidden_states(scale):
+    """The ratio kernel does not track φ_A, φ_B and x; read after a step they are h W + W_0 of the new h."""
+    model = random_two_cause(5, 4, 20, scale=scale, seed=7)
+    sampler = model.posterior_sampler()
+    state = sampler.init(_visible(model, 50, 8), rng=11)
+    for n_sweeps in (3, 300):
+        sampler.step(state, n_sweeps)
+        phi_a = state.h_a @ model.a.weights + model.a.visible_bias
+        phi_b = state.h_b @ model.b.weights + model.b.visible_bias
+        np.testing.assert_allclose(state.phi_a, phi_a, rtol=0, atol=1e-9 * scale)
+        np.testing.assert_allclose(state.phi_b, phi_b, rtol=0, atol=1e-9 * scale)
+        np.testing.assert_allclose(state.x, model._inputs(state.h_a, state.h_b)[2], rtol=0, atol=1e-9 * scale)
+
+
 def test_reference_sweep_rejects_a_mutated_formula():
     """The comparison above can fail: a reference with the correction dropped makes other draws."""
     model = random_two_cause(5, 4, 20, scale=3, seed=7)
@@ -278,6 +293,31 @@ def test_ctrl_c_stops_step_at_784x1000_with_1000_chains(kernel):
     benchmarks/bench_sampler.py); the 2 s bound leaves room for a loaded machine."""
     delay = ctrl_c_latency(kernel)
     assert delay < 2.0, f"Ctrl-C took {delay:.2f} s with the {kernel} kernel"
+
+
+@pytest.mark.parametrize("slow", [1e-5, 1e-4])
+def test_each_compiled_call_covers_at_most_a_tenth_of_a_second_of_estimated_work(monkeypatch, slow):
+    """Ctrl-C takes effect between compiled calls, so each call is cut to about 0.1 s of work per thread by the
+    kernel's cost estimate. With the estimate pinned to a slow rate (seconds per chain and unit update), every
+    range a thread runs must be at most 0.1 s of estimated work, or one sweep of one chain (at 1e-4 s one sweep
+    of all chains is 0.3 s, so chains must be split too). A looser target, such as 20 s, fails here."""
+    monkeypatch.setattr(sampling.COST, "estimate",
+                        lambda kernel, n_visible, pessimistic=True: slow if pessimistic else 1e-7)
+    calls = []
+    real = sampling._sweep.sweeps_ratio
+
+    def recording(c0, c1, uniforms, *args):
+        calls.append((c1 - c0, uniforms.shape[0]))
+        real(c0, c1, uniforms, *args)
+
+    monkeypatch.setattr(sampling._sweep, "sweeps_ratio", recording)
+    model = random_two_cause(5, 5, 20, scale=1, seed=2)
+    sampler = model.posterior_sampler()
+    state = sampler.init(_visible(model, 300, 1), rng=0)
+    sampler.step(state, 40)
+    assert sum(chains * sweeps for chains, sweeps in calls) == 300 * 40
+    estimated = [chains * sweeps * 10 * slow for chains, sweeps in calls]
+    assert len(calls) >= 10 and max(estimated) <= 0.1 * 1.001, (len(calls), max(estimated))
 
 
 def test_ctrl_c_stops_a_long_sampler_call_promptly():

@@ -1,6 +1,7 @@
 """The compiled kernels at their limits (issue 22): the same draws as the numpy reference for W of both
 signs across the ratio kernel's whole weight range and across cache refreshes, the one-log accumulation
-against exact sums of logs on adversarial rows, and the prior "each cause has a unit on" in the engine."""
+against exact sums of logs on adversarial rows, the log-free decision against 60-digit comparisons, and the
+prior "each cause has a unit on" in the engine."""
 
 import itertools
 import math
@@ -111,7 +112,7 @@ def test_group_sizes_keep_products_in_range():
     np.testing.assert_array_equal(kernels.group_sizes(np.array([[0.1, -80.0], [3.0, 1.0]])), [2, 2])
 
 
-# ----------------------------------------------------------------- one log per update
+# ------------------------------------------------ the products with exponent bookkeeping
 def _rows(kind, n_visible, rng):
     """(s_own, t_own, s_x, t_x, e) float64 rows as the sampler holds them (s + t = 1, e = e^{∓W})."""
     if kind == "near 1, small":  # every ratio within 1e-9 of 1
@@ -182,6 +183,38 @@ def test_one_log_accumulation_check_fails_without_the_exponent_bookkeeping():
     # and a group too long for the limit loses the bookkeeping's guarantee
     wrong = kernels.log_ratio_sum(s_own, t_own, s_x, t_x, e, 784)
     assert not abs(wrong - exact) <= 1e-12 * max(1.0, abs(exact))
+
+
+# ------------------------------------------------- the decision without a log
+def _compare_cases(rng, n):
+    """(p_own, p_x, E, τ) with τ at, near and far from L = log(p_own / p_x) + E ln 2."""
+    p_own = rng.uniform(1, 2, n)
+    p_x = rng.uniform(1, 2, n)
+    p_own[:50] = np.nextafter(2.0, 0)  # mantissas at the ends of [1, 2)
+    p_x[50:100] = 1.0
+    exponent = rng.integers(-3_000_000, 3_000_000, n)
+    exponent[: n // 2] = rng.integers(-3, 4, n // 2)  # small log-ratios too
+    exact = [mpmath.log(mpmath.mpf(a) / mpmath.mpf(b)) + int(k) * mpmath.log(2) for a, b, k in zip(p_own, p_x, exponent)]
+    relative = 10.0 ** rng.uniform(-14, 1, n) * rng.choice([-1.0, 1.0], n)
+    tau = np.array([float(x + relative[i] * max(1, abs(x))) for i, x in enumerate(exact)])
+    tau[100:150] = [float(x) for x in exact[100:150]]  # τ = L rounded: either side is right
+    tau[150:200] = np.array([float(x) for x in exact[150:200]]) + np.round(rng.uniform(-4, 4, 50)) * math.log(2)
+    return p_own, p_x, exponent, tau, exact
+
+
+def test_decision_without_a_log_compares_like_the_log():
+    """sign(L − τ) from exponents and mantissas equals the 60-digit sign wherever |L − τ| exceeds
+    1e-14 relative to max(1, |τ|) (for L up to 2e6: weights of ±80 on 26,000 visible units)."""
+    rng = np.random.default_rng(3)
+    with mpmath.workdps(60):
+        p_own, p_x, exponent, tau, exact = _compare_cases(rng, 4000)
+        for a, b, k, t, x in zip(p_own, p_x, exponent, tau, exact):
+            side = kernels.compare_exp(a, b, int(k), t)
+            gap = x - mpmath.mpf(t)
+            if abs(gap) > 1e-14 * max(1.0, abs(t)):
+                assert side == (1 if gap > 0 else -1), (a, b, k, t, float(gap))
+    for a, b, k in [(1.5, 1.0, 0), (1.0, 1.9, 2_000_000), (1.2, 1.7, -2_000_000)]:
+        assert kernels.compare_exp(a, b, k, -math.inf) == 1 and kernels.compare_exp(a, b, k, math.inf) == -1
 
 
 # ------------------------------------------------------------ the prior in the engine

@@ -49,7 +49,8 @@ def run_ranges(kernel: Callable[[int, int], None], n_items: int, min_items: int 
 
     Ranges hold at least ``min_items`` items, so small work stays on the
     calling thread. At most ``threads`` ranges (default :func:`n_threads`); with one
-    range the kernel runs on the calling thread. Returns when every range is done. If the wait is
+    range the kernel runs on the calling thread. The calling thread runs the first range itself
+    (one hand-off fewer). Returns when every range is done. If the wait is
     interrupted (Ctrl-C), ranges not yet started are cancelled and running
     ones are waited for before the exception propagates, so no kernel is left
     writing into the caller's arrays.
@@ -59,9 +60,10 @@ def run_ranges(kernel: Callable[[int, int], None], n_items: int, min_items: int 
         kernel(0, n_items)
         return
     bounds = [n_items * k // parts for k in range(parts + 1)]
-    pool = _get_pool(parts)
-    futures: list[Future] = [pool.submit(kernel, bounds[k], bounds[k + 1]) for k in range(parts)]
+    pool = _get_pool(parts - 1)
+    futures: list[Future] = [pool.submit(kernel, bounds[k], bounds[k + 1]) for k in range(1, parts)]
     try:
+        kernel(bounds[0], bounds[1])
         for future in futures:
             future.result()
     except BaseException:

@@ -23,17 +23,26 @@ Two kernels compute it:
                    The two products are accumulated with explicit exponent
                    bookkeeping: after every group of G_j elements the running
                    product's binary exponent is taken from its bits and the
-                   mantissa put back into [1, 2). One log of the mantissas' ratio
-                   plus the exponent difference × ln 2 then gives the whole
-                   unit's sum: **one log per update**, two fused multiply-adds
-                   and two multiplies per visible unit. Each d lies between 1
+                   mantissa put back into [1, 2), so that the unit's sum is
+                   L = log(p_φ / p_x) + E ln 2 (p_φ, p_x the mantissas, E the
+                   exponent difference): two fused multiply-adds and two
+                   multiplies per visible unit. The decision needs no log at
+                   all: the unit is on after the update iff L > τ (now off) or
+                   L < τ (now on), τ = flip·(logit u − base − bonus), and
+                   :func:`_compare_exp` compares (p_φ / p_x)·2^E with
+                   e^τ = m·2^k by exponents and one product, with the exp
+                   computed from u and the state alone (off the path from the
+                   products to the branch). Each d lies between 1
                    and e^{∓W_ji}, so with G_j = ``group_size(max_i |W_ji|)`` a
                    group's product stays within e^{±700} and, times a mantissa
                    in [1, 2), inside float64's normal range: exact to rounding
                    for any |W| ≤ ``RATIO_WEIGHT_LIMIT`` (G_j ≥ 8 there), with a
                    few renormalisations per update for moderate weights. After
                    a flip the cache follows without exp: σ(y + s) = S/d and
-                   σ(−(y + s)) = T e^{−s}/d.
+                   σ(−(y + s)) = T e^{−s}/d. It needs neither W nor the inputs
+                   φ and x themselves, so it reads and writes only the four
+                   cached rows (and e^{∓W}); the caller recomputes the inputs
+                   from h when they are wanted.
 ``sweeps_logsig``  caches log σ(φ) and log σ(x) and evaluates the two fresh
                    log-sigmoids directly: any finite weights.
 
@@ -71,6 +80,10 @@ _FAST = {"reassoc", "contract", "nsz", "arcp"}
 _GROUP_LOG_BOUND = 700.0
 RATIO_WEIGHT_LIMIT = 80.0
 _LN2 = math.log(2.0)
+_INV_LN2 = 1.0 / _LN2
+_LN2_HI = 6.93147180369123816490e-01  # ln 2 = _LN2_HI + _LN2_LO, _LN2_HI with 32 trailing zero bits (fdlibm)
+_LN2_LO = 1.90821492927058770002e-10
+_TAU_BOUND = 1e15
 _MANTISSA_BITS = (1 << 52) - 1
 _ONE_BITS = 1023 << 52
 
@@ -97,39 +110,62 @@ def group_size(largest_weight: float, n_visible: int) -> int:
 def group_sizes(weights: np.ndarray) -> np.ndarray:
     """:func:`group_size` of every row of ``weights`` (H, V), as an int64 array (H,)."""
     largest = np.max(np.abs(weights), axis=1, initial=0.0)
-    return np.array([group_size(float(m), weights.shape[1]) for m in largest], dtype=np.int64)
+    n_visible = weights.shape[1]
+    with np.errstate(divide="ignore"):  # 700 / 0 is never selected
+        groups = np.where(largest * n_visible <= _GROUP_LOG_BOUND, n_visible, np.floor(_GROUP_LOG_BOUND / largest))
+    return np.maximum(groups, 1).astype(np.int64)
 
 
 @njit(cache=True, nogil=True, inline="always", fastmath=_FAST, error_model="numpy")
-def _products(s_own, t_own, s_x, t_x, e_row):
-    """(Π_i d_own,i, Π_i d_x,i), d = s + t·e, over whole (sliced) rows: a plain loop the compiler vectorises."""
-    q_own = 1.0
-    q_x = 1.0
-    for i in range(e_row.shape[0]):
-        q_own *= s_own[i] + t_own[i] * e_row[i]
-        q_x *= s_x[i] + t_x[i] * e_row[i]
-    return q_own, q_x
-
-
-@njit(cache=True, nogil=True, inline="always", fastmath=_FAST, error_model="numpy")
-def _log_ratio(s_own, t_own, s_x, t_x, e_row, group):
-    """Σ_i log(d_own,i / d_x,i), d = s + t·e, with one log (exponent bookkeeping every ``group`` elements)."""
-    n_visible = e_row.shape[0]
-    if group >= n_visible:  # one group: no slicing
-        q_own, q_x = _products(s_own, t_own, s_x, t_x, e_row)
+def _ratio_products(s_own, t_own, s_x, t_x, e, k, j, c, group):
+    """(p_own, p_x, E) with Π_i d_own,i / Π_i d_x,i = (p_own / p_x)·2^E and p_own, p_x in [1, 2),
+    d = s[c, i] + t[c, i]·e[k, j, i]: the products with exponent bookkeeping every ``group`` elements.
+    The product loop of :func:`_ratio_cause_sweep`, as a function for the tests (which also check the
+    kernel's draws at the weight limit, where its grouped loop runs)."""
+    n_visible = e.shape[2]
+    if group >= n_visible:  # one group (ordinary weights): plain products over whole rows, vectorised
+        q_own = 1.0
+        q_x = 1.0
+        for i in range(n_visible):
+            q_own *= s_own[c, i] + t_own[c, i] * e[k, j, i]
+            q_x *= s_x[c, i] + t_x[c, i] * e[k, j, i]
         p_own, e_own = _renormalise(q_own)
         p_x, e_x = _renormalise(q_x)
-        return math.log(p_own / p_x) + (e_own - e_x) * _LN2
+        return p_own, p_x, e_own - e_x
     p_own = 1.0
     p_x = 1.0
     exponent = 0
     for g in range(0, n_visible, group):
-        end = min(n_visible, g + group)
-        q_own, q_x = _products(s_own[g:end], t_own[g:end], s_x[g:end], t_x[g:end], e_row[g:end])
-        p_own, e_own = _renormalise(p_own * q_own)
-        p_x, e_x = _renormalise(p_x * q_x)
+        q_own = p_own
+        q_x = p_x
+        for i in range(g, min(n_visible, g + group)):
+            q_own *= s_own[c, i] + t_own[c, i] * e[k, j, i]
+            q_x *= s_x[c, i] + t_x[c, i] * e[k, j, i]
+        p_own, e_own = _renormalise(q_own)
+        p_x, e_x = _renormalise(q_x)
         exponent += e_own - e_x
-    return math.log(p_own / p_x) + exponent * _LN2
+    return p_own, p_x, exponent
+
+
+@njit(cache=True, nogil=True, inline="always", fastmath=_FAST, error_model="numpy")
+def _compare_exp(p_own, p_x, exponent, tau):
+    """The sign of (p_own / p_x)·2^E − e^τ (+1, −1 or 0), for p_own, p_x in [1, 2): no log, no division.
+
+    e^τ = m·2^k with k = ⌊τ / ln 2⌋ and m = exp(τ − k ln 2) (Cody–Waite: k ln 2 in two parts), so the
+    comparison is p_own·2^(E − k) against p_x·m, decided by the exponents alone when they differ by 3 or more.
+    τ is clamped to ±1e15 (beyond any log-ratio of finite weights; −inf, from a uniform of 0, included).
+    """
+    tau = min(max(tau, -_TAU_BOUND), _TAU_BOUND)
+    k = math.floor(tau * _INV_LN2)
+    m = math.exp((tau - k * _LN2_HI) - k * _LN2_LO)  # within rounding of [1, 2)
+    shift = exponent - np.int64(k)
+    if shift >= 3:
+        return 1
+    if shift <= -3:
+        return -1
+    lhs = p_own * np.int64((shift + 1023) << 52).view(np.float64)  # exact: times 2^shift
+    rhs = p_x * m
+    return 1 if lhs > rhs else (-1 if lhs < rhs else 0)
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST, error_model="numpy")
@@ -137,74 +173,100 @@ def log_ratio_sum(s_own, t_own, s_x, t_x, e_row, group):
     """The one-log accumulation on its own, for tests: Σ_i log((s_own,i + t_own,i e_i) / (s_x,i + t_x,i e_i)).
 
     All arguments (V,) float64 but ``group`` (int, from :func:`group_size`); each d must lie between 1 and
-    e_i, as in the sampler, where s + t = 1.
+    e_i, as in the sampler, where s + t = 1. The kernel's product loop (:func:`_ratio_products`), then one log.
     """
-    return _log_ratio(s_own, t_own, s_x, t_x, e_row, group)
-
-
-# ------------------------------------------------------------------ ratio kernel
-@njit(cache=True, nogil=True, inline="always", fastmath=_FAST, error_model="numpy")
-def _ratio_update(u, h, c, j, w, e_all, group, base_j, bonus, phi, s_own, t_own, x, s_x, t_x):
-    """One exact Gibbs update of unit j of chain c, in place; returns new − old state.
-
-    ``u`` is the logit of the update's uniform. ``e_all`` (H, V) holds e^{−s} for the flip the unit
-    would make (e^{−W} to turn on, e^{+W} to turn off); the other arrays are the sampler's 2-D arrays
-    (indexed [c, i] and [j, i], which the compiler turns into row pointers: no slices per update).
-    """
-    flip = 1.0 - 2.0 * h[c, j]  # +1 if the unit is off (turning on adds W), -1 if on
-    n_visible = w.shape[1]
-    if group >= n_visible:  # one group (ordinary weights): products over whole rows
-        q_own = 1.0
-        q_x = 1.0
-        for i in range(n_visible):
-            q_own *= s_own[c, i] + t_own[c, i] * e_all[j, i]
-            q_x *= s_x[c, i] + t_x[c, i] * e_all[j, i]
-        p_own, e_own = _renormalise(q_own)
-        p_x, e_x = _renormalise(q_x)
-        total = math.log(p_own / p_x) + (e_own - e_x) * _LN2
-    else:
-        total = _log_ratio(s_own[c], t_own[c], s_x[c], t_x[c], e_all[j], group)
-    psi = base_j + flip * total + bonus
-    new_state = 1.0 if u < psi else 0.0
-    if new_state == h[c, j]:
-        return 0.0
-    h[c, j] = new_state
-    for i in range(n_visible):
-        e = e_all[j, i]
-        d_own = s_own[c, i] + t_own[c, i] * e
-        d_x = s_x[c, i] + t_x[c, i] * e
-        inv = 1.0 / (d_own * d_x)  # one division for both (each d within e^{±80}, so no overflow)
-        inv_own = d_x * inv
-        inv_x = d_own * inv
-        step = flip * w[j, i]
-        phi[c, i] += step
-        x[c, i] += step
-        s_own[c, i] *= inv_own
-        t_own[c, i] *= e * inv_own
-        s_x[c, i] *= inv_x
-        t_x[c, i] *= e * inv_x
-    return flip
+    n_visible = e_row.shape[0]
+    p_own, p_x, exponent = _ratio_products(s_own.reshape(1, n_visible), t_own.reshape(1, n_visible),
+                                           s_x.reshape(1, n_visible), t_x.reshape(1, n_visible),
+                                           e_row.reshape(1, 1, n_visible), 0, 0, 0, group)
+    return math.log(p_own / p_x) + exponent * _LN2
 
 
 @njit(cache=True, nogil=True, fastmath=_FAST, error_model="numpy")
-def sweeps_ratio(c0, c1, uniforms, h_a, h_b, w_a, w_b, e_on_a, e_off_a, e_on_b, e_off_b, group_a, group_b,
-                 base_a, base_b, phi_a, phi_b, x, s_a, t_a, s_b, t_b, s_x, t_x, penalty_a, penalty_b, block):
+def compare_exp(p_own, p_x, exponent, tau):
+    """:func:`_compare_exp` on its own, for tests."""
+    return _compare_exp(p_own, p_x, exponent, tau)
+
+
+# ------------------------------------------------------------------ ratio kernel
+@njit(cache=True, nogil=True, fastmath=_FAST, error_model="numpy")
+def _ratio_cause_sweep(sweep, offset, uniforms, h, e, group, base, s_own, t_own, s_x, t_x, penalty, on, b0, b1):
+    """One sweep of every unit of one cause over chains b0 ≤ c < b1, in place (the ratio kernel's body).
+
+    ``e`` (2, H, V) holds e^{−s} for the flip a unit would make: e[0] = e^{−W} (to turn on), e[1] = e^{+W}
+    (to turn off). ``offset``: the cause's first column of ``uniforms``; ``on`` (block,) the chains' counts
+    of active units of this cause. The update is written out here, on the arguments themselves: helpers
+    taking arrays cost numba reference-count calls per update (measured: half the update at 64 visible
+    units). :func:`_ratio_products` is the same product loop as a function, for the tests.
+    """
+    n_visible = e.shape[2]
+    for j in range(h.shape[1]):
+        size = group[j]
+        for c in range(b0, b1):
+            state = h[c, j]
+            k = 1 if state == 1.0 else 0
+            flip = 1.0 - 2.0 * state  # +1 if the unit is off (turning on adds W), -1 if on
+            bonus = penalty if on[c - b0] - state == 0.0 else 0.0
+            # Π_i d_own,i / Π_i d_x,i = (p_own / p_x)·2^exponent, d = s + t·e
+            if size >= n_visible:  # one group (ordinary weights): plain products over whole rows, vectorised
+                q_own = 1.0
+                q_x = 1.0
+                for i in range(n_visible):
+                    q_own *= s_own[c, i] + t_own[c, i] * e[k, j, i]
+                    q_x *= s_x[c, i] + t_x[c, i] * e[k, j, i]
+                p_own, e_own = _renormalise(q_own)
+                p_x, e_x = _renormalise(q_x)
+                exponent = e_own - e_x
+            else:
+                p_own = 1.0
+                p_x = 1.0
+                exponent = 0
+                for g in range(0, n_visible, size):
+                    q_own = p_own
+                    q_x = p_x
+                    for i in range(g, min(n_visible, g + size)):
+                        q_own *= s_own[c, i] + t_own[c, i] * e[k, j, i]
+                        q_x *= s_x[c, i] + t_x[c, i] * e[k, j, i]
+                    p_own, e_own = _renormalise(q_own)
+                    p_x, e_x = _renormalise(q_x)
+                    exponent += e_own - e_x
+            # ψ = base + flip·L + bonus with L = log Π d_own/d_x; the unit is on after the update iff u < ψ,
+            # that is L > τ (off now) or L < τ (on now), τ = flip·(u − base − bonus)
+            side = _compare_exp(p_own, p_x, exponent, flip * (uniforms[sweep, c, offset + j] - base[c, j] - bonus))
+            if (side <= 0) if state == 0.0 else (side < 0):  # the unit keeps its state
+                continue
+            h[c, j] = 1.0 - state
+            on[c - b0] += flip
+            for i in range(n_visible):  # σ(y + s) = S/d, σ(−(y + s)) = T e^{−s}/d
+                e_i = e[k, j, i]
+                d_own = s_own[c, i] + t_own[c, i] * e_i
+                d_x = s_x[c, i] + t_x[c, i] * e_i
+                inv = 1.0 / (d_own * d_x)  # one division for both (each d within e^{±80}, so no overflow)
+                inv_own = d_x * inv
+                inv_x = d_own * inv
+                s_own[c, i] *= inv_own
+                t_own[c, i] *= e_i * inv_own
+                s_x[c, i] *= inv_x
+                t_x[c, i] *= e_i * inv_x
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST, error_model="numpy")
+def sweeps_ratio(c0, c1, uniforms, h_a, h_b, e_a, e_b, group_a, group_b, base_a, base_b,
+                 s_a, t_a, s_b, t_b, s_x, t_x, penalty_a, penalty_b, block):
     """Exact sequential sweeps of chains c0 ≤ c < c1, in place (the ratio kernel).
 
     Shapes: uniforms (S, n, Ha + Hb) for S sweeps, given as their logits log(u / (1 − u)) (the unit
     turns on when u < σ(ψ), that is when logit(u) < ψ: no exp per update); h_a (n, Ha), h_b (n, Hb);
-    w_a (Ha, V), w_b (Hb, V); e_on_* = e^{−W}, e_off_* = e^{+W}, like w_*;
-    group_a (Ha,), group_b (Hb,) int64 from :func:`group_sizes`;
-    base_a (n, Ha) = W^A_j0 + Σ_i W^A_ji v_i, base_b likewise; phi_a, phi_b
-    (n, V) each cause's input to the visibles; x (n, V) the belief layer's
-    input; s_* = σ(·), t_* = σ(−·) of phi_a, phi_b and x. penalty_a,
-    penalty_b: the prior's λ per cause (0.0: none). block: chains updated
-    side by side, so that a unit's weight rows are read once per block.
+    e_a (2, Ha, V) = (e^{−W^A}, e^{+W^A}), e_b likewise; group_a (Ha,), group_b (Hb,) int64 from
+    :func:`group_sizes`; base_a (n, Ha) = W^A_j0 + Σ_i W^A_ji v_i, base_b likewise; s_* = σ(·),
+    t_* = σ(−·) (n, V) of each cause's input to the visibles φ_A, φ_B and of the belief layer's input x.
+    The inputs themselves are not kept up to date (the caller recomputes them from h when needed).
+    penalty_a, penalty_b: the prior's λ per cause (0.0: none). block: chains updated side by side,
+    so that a unit's e rows are read once per block.
     Within a chain the units are visited in order: all of A, then all of B
     (chains are independent, so the interleaving of chains changes no draw).
     """
-    n_a = w_a.shape[0]
-    n_b = w_b.shape[0]
+    n_a = e_a.shape[1]
     on_a = np.empty(block)
     on_b = np.empty(block)
     for b0 in range(c0, c1, block):
@@ -212,19 +274,11 @@ def sweeps_ratio(c0, c1, uniforms, h_a, h_b, w_a, w_b, e_on_a, e_off_a, e_on_b, 
         for c in range(b0, b1):
             on_a[c - b0] = np.sum(h_a[c])
             on_b[c - b0] = np.sum(h_b[c])
-        for s in range(uniforms.shape[0]):
-            for j in range(n_a):
-                for c in range(b0, b1):
-                    e_all = e_off_a if h_a[c, j] == 1.0 else e_on_a
-                    bonus = penalty_a if on_a[c - b0] - h_a[c, j] == 0.0 else 0.0
-                    on_a[c - b0] += _ratio_update(uniforms[s, c, j], h_a, c, j, w_a, e_all, group_a[j], base_a[c, j],
-                                                  bonus, phi_a, s_a, t_a, x, s_x, t_x)
-            for j in range(n_b):
-                for c in range(b0, b1):
-                    e_all = e_off_b if h_b[c, j] == 1.0 else e_on_b
-                    bonus = penalty_b if on_b[c - b0] - h_b[c, j] == 0.0 else 0.0
-                    on_b[c - b0] += _ratio_update(uniforms[s, c, n_a + j], h_b, c, j, w_b, e_all, group_b[j],
-                                                  base_b[c, j], bonus, phi_b, s_b, t_b, x, s_x, t_x)
+        for sweep in range(uniforms.shape[0]):
+            _ratio_cause_sweep(sweep, 0, uniforms, h_a, e_a, group_a, base_a, s_a, t_a, s_x, t_x, penalty_a,
+                               on_a, b0, b1)
+            _ratio_cause_sweep(sweep, n_a, uniforms, h_b, e_b, group_b, base_b, s_b, t_b, s_x, t_x, penalty_b,
+                               on_b, b0, b1)
 
 
 # --------------------------------------------------------------- log-sigmoid kernel
@@ -292,22 +346,38 @@ def sweeps_logsig(c0, c1, uniforms, h_a, h_b, w_a, w_b, base_a, base_b, phi_a, p
                                                    phi_b[c], log_b[c], x[c], log_x[c], fresh_own, fresh_x)
 
 
-# ------------------------------------------------- one RBM's hidden units under the prior
+# ------------------------------------------------- one RBM's (v, h) chain under the prior
 @njit(cache=True, nogil=True, fastmath=_FAST, error_model="numpy")
-def penalised_hidden_sweep(h, base, uniforms, penalty):
-    """One sequential sweep of an RBM's hidden units given v, under the prior, in place.
+def penalised_hidden_chain(h, weights, visible_bias, hidden_bias, uniforms, penalty):
+    """Gibbs steps of one RBM's (v, h) under the prior, in place: per step v ~ σ(h W + W_0), then one
+    sequential sweep of the hidden units given v, unit j drawn from σ(W_j0 + Σ_i W_ji v_i + λ·[every other
+    unit is off]) in order j = 0 … H−1 (λ = ``penalty``).
 
-    h (n, H) hidden states; base (n, H) = W_j0 + Σ_i W_ji v_i; uniforms (n, H).
-    Unit j is drawn from σ(base_j + λ·[every other unit is off]), in order j = 0 … H−1.
+    h (n, H); weights (H, V); visible_bias (V,); hidden_bias (H,); uniforms (steps, n·V + n·H): per step
+    first the visible units' (chain-major), then the hidden units' (as ``rng.random((n, V))`` then
+    ``rng.random((n, H))`` would draw them).
     """
-    n_hidden = h.shape[1]
-    for c in range(h.shape[0]):
-        hc = h[c]
-        on = 0.0
-        for j in range(n_hidden):
-            on += hc[j]
-        for j in range(n_hidden):
-            bonus = penalty if on - hc[j] == 0.0 else 0.0
-            new_state = 1.0 if uniforms[c, j] < sigmoid_scalar(base[c, j] + bonus) else 0.0
-            on += new_state - hc[j]
-            hc[j] = new_state
+    n, n_hidden = h.shape
+    n_visible = weights.shape[1]
+    v = np.empty(n_visible)
+    for s in range(uniforms.shape[0]):
+        for c in range(n):
+            x = visible_bias.copy()
+            for j in range(n_hidden):
+                if h[c, j] != 0.0:
+                    for i in range(n_visible):
+                        x[i] += weights[j, i]
+            for i in range(n_visible):
+                v[i] = 1.0 if uniforms[s, c * n_visible + i] < sigmoid_scalar(x[i]) else 0.0
+            on = 0.0
+            for j in range(n_hidden):
+                on += h[c, j]
+            offset = n * n_visible + c * n_hidden
+            for j in range(n_hidden):
+                base = hidden_bias[j]
+                for i in range(n_visible):
+                    base += v[i] * weights[j, i]
+                bonus = penalty if on - h[c, j] == 0.0 else 0.0
+                new_state = 1.0 if uniforms[s, offset + j] < sigmoid_scalar(base + bonus) else 0.0
+                on += new_state - h[c, j]
+                h[c, j] = new_state
