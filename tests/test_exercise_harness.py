@@ -113,6 +113,20 @@ def test_as_real_accepts_real_numbers(got, want):
     assert as_real(got) == want
 
 
+@pytest.mark.parametrize("got", [np.array([0.25]), np.array([[0.25]]), np.arange(4.0)[1:2] / 4, np.float32([0.25]),
+                                 np.array([0.25], dtype=object), np.zeros((2, 3)).sum(axis=(0, 1), keepdims=True) + 0.25])
+def test_as_real_accepts_a_size_1_array_as_its_number(got):
+    """A right number that arrives as a one-element array (``x[0:1]``, a sum with ``keepdims``) is that number."""
+    assert as_real(got) == 0.25
+
+
+@pytest.mark.parametrize("got", [np.array([True]), np.array([np.inf]), np.array([np.nan]), np.array([1j]),
+                                 np.array([10 ** 400], dtype=object), np.array(["0.5"]), np.zeros((1, 2)),
+                                 np.zeros(0), [0.5], (0.5,)])
+def test_as_real_refuses_other_one_element_things(got):
+    assert as_real(got) is None
+
+
 def test_checker_never_raises_on_an_unforeseen_answer(capsys):
     @checker("a probability between 0 and 1")
     def fragile(value):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from checker_attacks import checker_numbers, drop, fresh_copy, on_stack, peeking
 from scipy.special import expit
 from test_exercises import TRIVIAL_KINDS, assert_accepted, assert_refused, assert_trivial_refused, load_checkers
 
@@ -170,3 +171,84 @@ def test_checker_presets_are_the_librarys():
 def test_spoilers_name_answers_of_presets_not_worked_on_screen():
     assert f"{burglar_probabilities('two weak causes')[0]:.3f}" in nb00.SPOILERS
     assert f"{posterior_covariance('quake silences the alarm'):.3f}" in nb00.SPOILERS
+
+
+# ------------------------------------------------------------------ reading the checker's state, rebinding its helpers
+@pytest.fixture
+def fresh_nb00():
+    module = fresh_copy(nb00)
+    yield module
+    drop(module)
+
+
+def test_no_expected_value_is_on_the_stack_while_the_students_code_runs(capsys):
+    """A cheat that reads every number in the checker's frames above it finds neither exercise's answer; the
+    reader of the local `want` gets nothing and is refused."""
+    seen = {"1": [], "2": []}
+
+    def looks_1(preset):
+        seen["1"].append((checker_numbers(nb00), burglar_probabilities(preset)))
+        return burglar_probabilities(preset)
+
+    def looks_2(preset):
+        seen["2"].append((checker_numbers(nb00), posterior_covariance(preset)))
+        return posterior_covariance(preset)
+
+    assert nb00.check_burglar_probabilities(looks_1) and nb00.check_posterior_covariance(looks_2)
+    assert len(seen["1"]) == len(seen["2"]) == len(PRESETS)
+    for found, answer in seen["1"] + seen["2"]:
+        assert not on_stack(answer, found)
+        assert not on_stack(answer[0] if np.ndim(answer) else answer, found)
+
+
+def test_a_cheat_reading_the_checkers_want_is_refused(capsys):
+    assert_refused(nb00.check_burglar_probabilities, peeking(nb00, lambda p: (0.5, 0.5)), capsys, ANSWERS_1)
+    assert_refused(nb00.check_posterior_covariance, peeking(nb00, lambda p: 0.0), capsys, ANSWERS_2)
+
+
+def test_rebinding_the_checkers_helpers_in_a_cell_changes_nothing(capsys, fresh_nb00):
+    """A cell that rebinds the module's reference helper (before any check ran, right after the import), then
+    a matching wrong answer: the check puts the original back, says so, and refuses; right answers still pass."""
+    fresh_nb00._posterior_table = lambda preset: np.full((2, 2), 0.25)
+    out = assert_refused(fresh_nb00.check_burglar_probabilities, lambda p: (0.5, 0.5), capsys, ANSWERS_1)
+    assert "Note:" in out and "_posterior_table" in out
+    fresh_nb00._covariance = lambda preset: 0.0
+    out = assert_refused(fresh_nb00.check_posterior_covariance, lambda p: 0.0, capsys, ANSWERS_2)
+    assert "Note:" in out and "_covariance" in out
+    fresh_nb00.RTOL = 10.0
+    assert_refused(fresh_nb00.check_posterior_covariance, lambda p: 1.1 * posterior_covariance(p), capsys, ANSWERS_2)
+    assert_accepted(fresh_nb00.check_burglar_probabilities, burglar_probabilities, capsys)
+    assert_accepted(fresh_nb00.check_posterior_covariance, posterior_covariance, capsys)
+
+
+def test_rebinding_helpers_inside_the_function_is_refused_and_undone(capsys):
+    def rebinds(preset):
+        nb00._posterior_table = lambda p: np.full((2, 2), 0.25)
+        return 0.5, 0.5
+
+    out = assert_refused(nb00.check_burglar_probabilities, rebinds, capsys, ANSWERS_1)
+    assert "replaced" in out and nb00._posterior_table.__name__ == "_posterior_table"
+    assert_accepted(nb00.check_burglar_probabilities, burglar_probabilities, capsys)
+
+
+@pytest.mark.parametrize("answer", [lambda p: np.array([posterior_covariance(p)]),
+                                    lambda p: np.array([[posterior_covariance(p)]]),
+                                    lambda p: np.array(posterior_covariance(p)).reshape(1)])
+def test_ex2_right_answers_as_one_element_arrays_pass(answer, capsys):
+    assert_accepted(nb00.check_posterior_covariance, answer, capsys)
+
+
+@pytest.mark.parametrize("answer", [lambda p: tuple(np.array([x]) for x in burglar_probabilities(p)),
+                                    lambda p: np.array(burglar_probabilities(p)).reshape(2, 1),
+                                    lambda p: [np.float32(x) * 0 + np.float64(x) for x in burglar_probabilities(p)]])
+def test_ex1_right_answers_as_one_element_arrays_pass(answer, capsys):
+    """A pair whose numbers arrive as one-element arrays is accepted (not a pair of lists, not a wrong shape)."""
+    assert_accepted(nb00.check_burglar_probabilities, answer, capsys)
+
+
+@pytest.mark.parametrize("answer", [lambda p: np.array([burglar_probabilities(p)] * 2),
+                                    lambda p: (burglar_probabilities(p)[0], np.array(burglar_probabilities(p))),
+                                    lambda p: ([burglar_probabilities(p)[0]], [burglar_probabilities(p)[1]]),
+                                    lambda p: np.array([posterior_covariance(p)] * 2)])
+def test_ex1_other_shapes_are_refused(answer, capsys):
+    assert_refused(nb00.check_burglar_probabilities, answer, capsys, ANSWERS_1)

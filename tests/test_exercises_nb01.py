@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from checker_attacks import checker_numbers, drop, fresh_copy, on_stack, peeking
 from scipy.special import expit
 from test_exercises import TRIVIAL_KINDS, assert_accepted, assert_refused, assert_trivial_refused, load_checkers
 
@@ -178,3 +179,99 @@ def test_visible_kernel_is_a_stochastic_matrix():
     np.testing.assert_allclose(nb01.visible_kernel(rbm), kernel_by_hand(rbm), atol=1e-14)
     with pytest.raises(TypeError, match="rbm must be"):
         nb01.visible_kernel("rbm")
+
+
+# ------------------------------------------------------------------ shapes of a right answer
+@pytest.mark.parametrize("answer", [lambda rbm, v: free_energy(rbm, v)[:, None],
+                                    lambda rbm, v: -(v @ rbm.visible_bias[:, None])
+                                    - np.logaddexp(0, v @ rbm.weights.T + rbm.hidden_bias).sum(axis=1, keepdims=True)])
+def test_ex1_a_column_of_free_energies_passes(answer, capsys):
+    """(n, 1), what a sum with ``keepdims`` or a column of visible biases gives, is one number per row too."""
+    assert_accepted(nb01.check_free_energy, answer, capsys)
+
+
+@pytest.mark.parametrize("answer", [lambda rbm, v: free_energy(rbm, v)[None, :],
+                                    lambda rbm, v: np.column_stack([free_energy(rbm, v)] * 2),
+                                    lambda rbm, v: -free_energy(rbm, v)[:, None],
+                                    lambda rbm, v: free_energy(rbm, v)[:-1, None]])
+def test_ex1_other_shapes_and_a_wrong_column_are_refused(answer, capsys):
+    assert_refused(nb01.check_free_energy, answer, capsys)
+
+
+@pytest.mark.parametrize("answer", [lambda rbm, tolerance=0.01: np.array([steps_to_mix(rbm, tolerance)]),
+                                    lambda rbm, tolerance=0.01: np.int64(steps_to_mix(rbm, tolerance)),
+                                    lambda rbm, tolerance=0.01: float(steps_to_mix(rbm, tolerance))])
+def test_ex2_a_count_as_a_one_element_array_or_a_whole_float_passes(answer, capsys):
+    assert_accepted(nb01.check_steps_to_mix, answer, capsys)
+
+
+@pytest.mark.parametrize("answer", [lambda rbm, tolerance=0.01: np.array([0]), lambda rbm, tolerance=0.01: [3],
+                                    lambda rbm, tolerance=0.01: np.array([steps_to_mix(rbm, tolerance)] * 2)])
+def test_ex2_other_one_element_forms_are_refused(answer, capsys):
+    assert_refused(nb01.check_steps_to_mix, answer, capsys, texts=["3 steps"])
+
+
+# ------------------------------------------------------------------ reading the checker's state, rebinding its helpers
+@pytest.fixture
+def fresh_nb01():
+    module = fresh_copy(nb01)
+    yield module
+    drop(module)
+
+
+def test_no_expected_value_is_on_the_stack_while_the_students_code_runs(capsys):
+    """While the student's function runs, no frame of the checker holds the answer: for exercise 1 the free
+    energies of the batch, for exercise 2 the count (other than counts the student itself returned before)."""
+    seen = {"1": [], "2": []}
+
+    def looks_1(rbm, v):
+        seen["1"].append((checker_numbers(nb01), free_energy(rbm, v)))
+        return free_energy(rbm, v)
+
+    def looks_2(rbm, tolerance=0.01):
+        seen["2"].append((checker_numbers(nb01), steps_to_mix(rbm, tolerance)))
+        return steps_to_mix(rbm, tolerance)
+
+    assert nb01.check_free_energy(looks_1) and nb01.check_steps_to_mix(looks_2)
+    assert len(seen["1"]) == 4 and len(seen["2"]) == 12
+    for found, answer in seen["1"]:
+        assert not on_stack(answer, found)
+    returned: list[int] = []
+    for found, answer in seen["2"]:
+        if answer not in returned:  # the student's own earlier answers are on the stack, and may be equal
+            assert not on_stack(answer, found), answer
+        returned.append(answer)
+    assert len(set(returned)) >= 6  # so most calls were really tested
+
+
+def test_a_cheat_reading_the_checkers_want_is_refused(capsys):
+    cheat_1 = peeking(nb01, lambda rbm, v: np.zeros(len(v)))
+    cheat_2 = peeking(nb01, lambda rbm, tolerance=0.01: 1, names=("want", "cases"),
+                      convert=lambda value, args: value if np.ndim(value) == 0 else 1)
+    assert_refused(nb01.check_free_energy, cheat_1, capsys)
+    assert_refused(nb01.check_steps_to_mix, cheat_2, capsys, texts=["3 steps"])
+
+
+def test_rebinding_the_checkers_helpers_in_a_cell_changes_nothing(capsys, fresh_nb01):
+    """A cell that rebinds the module's reference helpers right after the import, then a matching wrong answer:
+    the check puts the originals back, says so, and refuses; right answers still pass."""
+    fresh_nb01._free_energy = lambda weights, visible_bias, hidden_bias, v: np.zeros(len(v))
+    out = assert_refused(fresh_nb01.check_free_energy, lambda rbm, v: np.zeros(len(v)), capsys)
+    assert "Note:" in out and "_free_energy" in out
+    fresh_nb01._first_step = lambda kernel, target, tolerance: 1
+    out = assert_refused(fresh_nb01.check_steps_to_mix, lambda rbm, tolerance=0.01: 1, capsys, texts=["3 steps"])
+    assert "Note:" in out and "_first_step" in out
+    fresh_nb01.FREE_ENERGY_RTOL = 1e9
+    assert_refused(fresh_nb01.check_free_energy, WRONG_1["no visible-bias term"], capsys)
+    assert_accepted(fresh_nb01.check_free_energy, free_energy, capsys)
+    assert_accepted(fresh_nb01.check_steps_to_mix, steps_to_mix, capsys)
+
+
+def test_rebinding_helpers_inside_the_function_is_refused_and_undone(capsys):
+    def rebinds(rbm, tolerance=0.01):
+        nb01._first_step = lambda kernel, target, tolerance: 1
+        return 1
+
+    out = assert_refused(nb01.check_steps_to_mix, rebinds, capsys, texts=["3 steps"])
+    assert "replaced" in out and nb01._first_step.__name__ == "_first_step"
+    assert_accepted(nb01.check_steps_to_mix, steps_to_mix, capsys)

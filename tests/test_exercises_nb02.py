@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from checker_attacks import checker_numbers, drop, fresh_copy, on_stack, peeking
 from scipy.special import log_expit
 from test_exercises import TRIVIAL_KINDS, assert_accepted, assert_refused, assert_trivial_refused, load_checkers
 
@@ -178,3 +179,62 @@ def test_notebook_model_is_the_notebooks():
     assert (model.a.n_hidden, model.b.n_hidden, model.n_visible) == (3, 2, 5)
     np.testing.assert_array_equal(h_a, [1, 0, 1])
     np.testing.assert_array_equal(h_b, [0, 1])
+
+
+# ------------------------------------------------------------------ reading the checker's state, rebinding its helpers
+@pytest.fixture
+def fresh_nb02():
+    module = fresh_copy(nb02)
+    yield module
+    drop(module)
+
+
+def test_no_expected_value_is_on_the_stack_while_the_students_code_runs(capsys):
+    """While the student's function runs, no frame of the checker holds the answer (the pair of arrays, ψ for
+    every v): only the inputs, from which the student must compute it."""
+    seen = {"1": [], "2": []}
+
+    def looks_1(correction, phi0, eps, w):
+        seen["1"].append((checker_numbers(nb02), np.array(correction_pair(correction, phi0, eps, w))))
+        return correction_pair(correction, phi0, eps, w)
+
+    def looks_2(model, h_a, h_b):
+        seen["2"].append((checker_numbers(nb02), log_odds_every_v(model, h_a, h_b)))
+        return log_odds_every_v(model, h_a, h_b)
+
+    assert nb02.check_correction_pair(looks_1) and nb02.check_log_odds_every_v(looks_2)
+    assert len(seen["1"]) == 6 and len(seen["2"]) == 4
+    for found, answer in seen["1"]:
+        assert not on_stack(answer, found) and not any(on_stack(half, found) for half in answer)
+    for found, answer in seen["2"]:
+        assert not on_stack(answer, found)
+
+
+def test_a_cheat_reading_the_checkers_want_is_refused(capsys):
+    assert_refused(nb02.check_correction_pair, peeking(nb02, lambda c, p, e, w: (p * 0, p * 0)), capsys)
+    assert_refused(nb02.check_log_odds_every_v,
+                   peeking(nb02, lambda model, h_a, h_b: np.zeros((2 ** model.n_visible, len(h_a)))), capsys)
+
+
+def test_rebinding_the_checkers_helpers_in_a_cell_changes_nothing(capsys, fresh_nb02):
+    """A cell that rebinds the module's tolerances or reference helper right after the import, then a matching
+    wrong answer: the check puts the originals back, says so, and refuses; right answers still pass."""
+    fresh_nb02.RTOL = fresh_nb02.ATOL = 1e9
+    out = assert_refused(fresh_nb02.check_correction_pair, lambda c, p, e, w: (p * 0, p * 0), capsys)
+    assert "Note:" in out and "RTOL" in out and fresh_nb02.RTOL == 1e-9
+    fresh_nb02._log_odds = lambda model, h_a, h_b: np.zeros((2 ** model.n_visible, len(h_a)))
+    out = assert_refused(fresh_nb02.check_log_odds_every_v,
+                         lambda model, h_a, h_b: np.zeros((2 ** model.n_visible, len(h_a))), capsys)
+    assert "Note:" in out and "_log_odds" in out
+    assert_accepted(fresh_nb02.check_correction_pair, correction_pair, capsys)
+    assert_accepted(fresh_nb02.check_log_odds_every_v, log_odds_every_v, capsys)
+
+
+def test_rebinding_helpers_inside_the_function_is_refused_and_undone(capsys):
+    def rebinds(correction, phi0, eps, w):
+        nb02.RTOL = nb02.ATOL = 1e9
+        return phi0 * 0, phi0 * 0
+
+    out = assert_refused(nb02.check_correction_pair, rebinds, capsys)
+    assert "replaced" in out and nb02.RTOL == nb02.ATOL == 1e-9
+    assert_accepted(nb02.check_correction_pair, correction_pair, capsys)

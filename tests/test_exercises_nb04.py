@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from checker_attacks import checker_numbers, drop, fresh_copy, on_stack, peeking
 from scipy.special import expit
 from test_exercises import (
     TRIVIAL_KINDS,
@@ -345,3 +346,57 @@ def test_buttons_named_in_the_text_are_on_the_page():
     assert {"Reveal answer", "Reveal all", "Hide all", "class guess"} <= named
     assert named <= words, named - words
     assert "Show answers" not in "".join("".join(c["source"]) for c in cells)
+
+
+# ------------------------------------------------------------------ reading the checker's state, rebinding its helpers
+@pytest.fixture
+def fresh_nb04():
+    module = fresh_copy(nb04)
+    yield module
+    drop(module)
+
+
+def test_no_expected_value_is_on_the_stack_while_the_students_code_runs(capsys):
+    """While the student's function runs, no frame of the checker holds the answer within three levels of its
+    locals (exercise 2's references are module constants, readable as nb04._BIAS_REFERENCES like any constant,
+    which the harness does not claim to hide)."""
+    seen = {"1": [], "2": []}
+
+    def looks_1(params):
+        seen["1"].append((checker_numbers(nb04), quake_drop(params)))
+        return quake_drop(params)
+
+    def looks_2(model):
+        seen["2"].append((checker_numbers(nb04), parallel_bias_by_pattern(model)))
+        return parallel_bias_by_pattern(model)
+
+    assert nb04.check_quake_drop(looks_1) and nb04.check_parallel_bias(looks_2)
+    assert len(seen["1"]) == 4 and len(seen["2"]) == 2
+    for found, answer in seen["1"]:
+        assert not on_stack(answer, found)
+    for found, answer in seen["2"]:
+        assert not any(on_stack(value, found) for value in answer.values())
+
+
+def test_a_cheat_reading_the_checkers_want_is_refused(capsys):
+    assert_refused(nb04.check_quake_drop, peeking(nb04, lambda params: 0.0), capsys)
+    zeros = {(0, 0): 0.0, (0, 1): 0.0, (1, 0): 0.0, (1, 1): 0.0}
+    assert_refused(nb04.check_parallel_bias, peeking(nb04, lambda model: zeros, lambda value, args: dict(value)),
+                   capsys)
+
+
+def test_rebinding_the_checkers_helpers_in_a_cell_changes_nothing(capsys, fresh_nb04):
+    """A cell that rebinds the module's reference helper, tolerances or settings right after the import, then a
+    matching wrong answer: the check puts the originals back, says so, and refuses; right answers still pass."""
+    fresh_nb04.quake_drop = lambda *setting: 0.0
+    out = assert_refused(fresh_nb04.check_quake_drop, lambda params: 0.0, capsys)
+    assert "Note:" in out and "quake_drop" in out
+    fresh_nb04.DROP_TOLERANCE = 10.0
+    out = assert_refused(fresh_nb04.check_quake_drop, lambda params: 0.0, capsys)
+    assert "Note:" in out and "DROP_TOLERANCE" in out and fresh_nb04.DROP_TOLERANCE == 1e-6
+    fresh_nb04.BIAS_TOLERANCE = 10.0
+    zeros = {(0, 0): 0.0, (0, 1): 0.0, (1, 0): 0.0, (1, 1): 0.0}
+    out = assert_refused(fresh_nb04.check_parallel_bias, lambda model: zeros, capsys)
+    assert "Note:" in out and "BIAS_TOLERANCE" in out
+    assert_accepted(fresh_nb04.check_quake_drop, quake_drop, capsys)
+    assert_accepted(fresh_nb04.check_parallel_bias, parallel_bias_by_pattern, capsys)

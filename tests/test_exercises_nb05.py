@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from test_exercises import load_checkers
 
-from orbm_explore.exercises import nb05
+nb05 = load_checkers("nb05")
 
 
 def sig(x):
@@ -65,8 +66,14 @@ def _refused(check, fn, capsys):
 # ------------------------------------------------------------------------------------- exercise 1
 def test_red_green_right_answers_pass(capsys):
     assert nb05.check_red_green_identity(red_green_identity)
-    assert nb05.check_red_green_identity(lambda p, e, w: red_green_identity(p, e, w)[::-1])   # the same identity
     assert "Correct" in capsys.readouterr().out
+
+
+def test_red_green_refuses_the_sides_swapped(capsys):
+    """The statement asks for (lhs, rhs) = (the red/green sum, the simplified form): the pair reversed is refused
+    with a hint about the order (it used to be read right to left and accepted)."""
+    out = _refused(nb05.check_red_green_identity, lambda p, e, w: red_green_identity(p, e, w)[::-1], capsys)
+    assert "order" in out
 
 
 @pytest.mark.parametrize("name", sorted(TRIVIAL))
@@ -178,8 +185,15 @@ def test_a_timeout_is_not_a_rejection(monkeypatch, capsys):
     class Undecided:
         verdict = d.UNDECIDED
 
+    from orbm_explore.exercises._check import seal
+
     monkeypatch.setattr(d, "check_wake_rule", lambda formulas=None: Undecided())
-    _refused(nb05.check_wrong_wake_rule, wrong_wake_rule, capsys)
+    seal(nb05.__name__)  # as if the library had been like this at import (else the check puts the original back)
+    try:
+        _refused(nb05.check_wrong_wake_rule, wrong_wake_rule, capsys)
+    finally:
+        monkeypatch.undo()
+        seal(nb05.__name__)
 
 
 def test_the_statements_state_the_checkers_tolerances():
@@ -210,3 +224,79 @@ def _sides(p, e, w):
 ], ids=["simple form twice", "products on both sides", "zero at the published points"])
 def test_red_green_refuses_forms_that_only_agree_in_value(wrong, capsys):
     assert not nb05.check_red_green_identity(wrong)
+
+
+# ------------------------------------------------------------------ reading the checker's state, rebinding its helpers
+def _reference_values_on_the_stack(module) -> list:
+    """Every mpmath number (also inside lists, tuples and dicts, two levels deep) in the locals of the frames of
+    the package or of ``module``'s file above the caller's caller: what a cheat could read while it runs."""
+    import os
+    import sys
+
+    import mpmath
+
+    import orbm_explore
+
+    folders = (os.path.dirname(orbm_explore.__file__), os.path.dirname(module.__file__))
+    found = []
+
+    def collect(value, level):
+        if isinstance(value, mpmath.mpf):
+            found.append(value)
+        elif level < 2 and isinstance(value, (list, tuple)):
+            for item in value:
+                collect(item, level + 1)
+        elif level < 2 and isinstance(value, dict):
+            for item in value.values():
+                collect(item, level + 1)
+
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(folders):
+            for value in list(frame.f_locals.values()):
+                collect(value, 0)
+        frame = frame.f_back
+    return found
+
+
+def test_no_reference_value_is_on_the_stack_while_the_students_code_runs(capsys):
+    """While the student's function runs, no frame of the checker holds its reference values (the notes' two
+    sides at the points, the right rule at the probes): they are computed after it has returned."""
+    seen = []
+
+    def looks_1(p, e, w):
+        seen.append(_reference_values_on_the_stack(nb05))
+        return red_green_identity(p, e, w)
+
+    def looks_2(j, i, h, v, phi_a, phi_ab):
+        seen.append(_reference_values_on_the_stack(nb05))
+        return wrong_wake_rule(j, i, h, v, phi_a, phi_ab)
+
+    assert nb05.check_red_green_identity(looks_1) and nb05.check_wrong_wake_rule(looks_2)
+    seen = [[x for x in found if x != nb05._RTOL] for found in seen]  # the tolerance, in the harness's snapshot
+    assert len(seen) == 1 + 12 and all(found == [] for found in seen), [len(found) for found in seen]
+
+
+def test_rebinding_the_checkers_helpers_in_a_cell_changes_nothing(capsys, monkeypatch):
+    """A cell that rebinds the module's comparison, its reference rule or the derivations check right after the
+    import, then a matching wrong answer: the check puts the originals back, says so, and refuses."""
+    from checker_attacks import drop, fresh_copy
+    from orbm_explore import derivations as d
+
+    fresh = fresh_copy(nb05)
+    try:
+        fresh._same = lambda got, want, sign=1: True
+        out = _refused(fresh.check_red_green_identity, _other_sign, capsys)
+        assert "Note:" in out and "_same" in out
+
+        class Fails:
+            verdict = d.FAILS
+
+        fresh._right_rule = lambda j, i, h, v, phi_a, phi_ab: 7 * h
+        monkeypatch.setattr(d, "check_wake_rule", lambda formulas=None: Fails())
+        out = _refused(fresh.check_wrong_wake_rule, WRONG_2["the right rule"], capsys)
+        assert "Note:" in out and "_right_rule" in out and "check_wake_rule" in out
+        assert fresh.check_red_green_identity(red_green_identity)
+        assert fresh.check_wrong_wake_rule(wrong_wake_rule)
+    finally:
+        drop(fresh)

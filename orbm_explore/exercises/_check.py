@@ -121,11 +121,19 @@ def as_finite_array(got: Any, shape: tuple[int, ...]) -> np.ndarray | None:
 
 
 def as_real(got: Any) -> float | None:
-    """``got`` as one finite float (not a bool, string or array of more than one value), or None. Never raises."""
+    """``got`` as one finite float, or None. Never raises.
+
+    Accepted: a real number (int, float, numpy scalar) or a numpy array holding exactly one real number,
+    whatever its shape (``()``, ``(1,)``, ``(1, 1)``: what ``x[0:1]`` or a sum with ``keepdims`` gives).
+    Refused: bools, strings, complex numbers, lists, arrays of more than one value, inf, NaN and ints
+    beyond float64.
+    """
+    if isinstance(got, np.ndarray):
+        if got.size != 1 or got.dtype == np.bool_:
+            return None
+        got = np.asarray(got).reshape(-1)[0]  # a numpy scalar (or the object in an object array)
     if isinstance(got, (bool, np.bool_)):
         return None
-    if isinstance(got, np.ndarray) and got.shape == ():
-        got = got[()]
     if not isinstance(got, numbers.Real):
         return None
     try:

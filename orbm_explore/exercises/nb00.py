@@ -1,7 +1,8 @@
 """Checkers for notebook 00 (start here): explaining away in the alarm model.
 
 The references are computed here, by a few lines of numpy on this module's own
-copy of the presets' numbers, before the student's function runs: editing
+copy of the presets' numbers, after the student's function has returned (so no
+expected value is on the stack while it runs): editing
 :data:`orbm_explore.toys.ALARM_PRESETS` or the library cannot move the target.
 """
 
@@ -13,7 +14,17 @@ import numpy as np
 
 from .. import toys
 from ..numerics import sigmoid
-from ._check import NO_ANSWER, as_finite_array, as_real, call_student, checker, correct, not_yet, student_function
+from ._check import (
+    NO_ANSWER,
+    as_finite_array,
+    as_real,
+    call_student,
+    checker,
+    correct,
+    not_yet,
+    seal,
+    student_function,
+)
 
 __all__ = ["check_burglar_probabilities", "check_posterior_covariance", "SPOILERS"]
 
@@ -47,20 +58,39 @@ def _covariance(preset: str) -> float:
     return float(table[1, 1] - table[1].sum() * table[:, 1].sum())
 
 
+def _pair(got: object) -> np.ndarray | None:
+    """Two finite numbers from a pair, each possibly a one-element array (``x[0:1]``); None if it is not one."""
+    pair = as_finite_array(got, (2,))
+    if pair is not None or isinstance(got, (str, bytes, dict)):
+        return pair
+    try:
+        if len(got) != 2:  # type: ignore[arg-type]
+            return None
+        numbers = [as_real(x) for x in got]  # type: ignore[union-attr]
+    except Exception:  # not a sequence
+        return None
+    return None if any(x is None for x in numbers) else np.array(numbers)
+
+
 @checker("a function burglar_probabilities(preset) returning two probabilities")
 def check_burglar_probabilities(fn: Callable[[str], object]) -> bool:
     """Exercise 1: ``fn(preset)`` returns (P(burglar | alarm), P(burglar | alarm, earthquake)).
 
-    Checked on every preset, within a relative 1e-9, against this module's own enumeration.
+    Checked on every preset, within a relative 1e-9, against this module's own enumeration, computed after
+    the student's function has returned.
     """
-    wanted = {preset: _burglar_pair(preset) for preset in _PRESETS}
     if not student_function(fn, "a function burglar_probabilities(preset) returning two probabilities"):
         return False
-    for preset, want in wanted.items():
+    answers = {}
+    for preset in list(_PRESETS):
         got = call_student(fn, preset)
         if got is NO_ANSWER:
             return False
-        pair = as_finite_array(got, (2,))
+        answers[preset] = got
+    # Judged now that the student's code has returned.
+    for preset, got in answers.items():
+        want = _burglar_pair(preset)
+        pair = _pair(got)
         if pair is None:
             return not_yet(f"for preset {preset!r} return a pair of two finite probabilities "
                            f"(P(burglar | alarm), P(burglar | alarm, earthquake)), got {type(got).__name__}.")
@@ -78,15 +108,20 @@ def check_burglar_probabilities(fn: Callable[[str], object]) -> bool:
 def check_posterior_covariance(fn: Callable[[str], object]) -> bool:
     """Exercise 2: ``fn(preset)`` returns P(A=1, B=1 | alarm) - P(A=1 | alarm) P(B=1 | alarm).
 
-    Checked on every preset, within a relative 1e-9 (absolute 1e-12), against this module's own enumeration.
+    Checked on every preset, within a relative 1e-9 (absolute 1e-12), against this module's own enumeration,
+    computed after the student's function has returned.
     """
-    wanted = {preset: _covariance(preset) for preset in _PRESETS}
     if not student_function(fn, "a function posterior_covariance(preset) returning one number"):
         return False
-    for preset, want in wanted.items():
+    answers = {}
+    for preset in list(_PRESETS):
         got = call_student(fn, preset)
         if got is NO_ANSWER:
             return False
+        answers[preset] = got
+    # Judged now that the student's code has returned.
+    for preset, got in answers.items():
+        want = _covariance(preset)
         value = as_real(got)
         if value is None:
             return not_yet(f"for preset {preset!r} return one finite number (a covariance), "
@@ -107,3 +142,5 @@ def _spoilers() -> tuple[str, ...]:
 
 
 SPOILERS: tuple[str, ...] = _spoilers()
+
+seal(__name__)

@@ -1,12 +1,13 @@
 """Checkers for notebook 01 (the vanilla RBM): free energy and exact mixing time.
 
-Each checker builds its own RBMs and its reference answers first; the student's
-function gets deep copies, so changing an RBM in place changes nothing here.
+Each checker calls the student's function on deep copies of its own RBMs (so
+changing an RBM in place changes nothing here), and only after it has returned
+builds the RBMs again and computes its reference answers (so no expected value is
+on the stack while the student's code runs).
 """
 
 from __future__ import annotations
 
-import numbers
 from typing import Callable
 
 import numpy as np
@@ -14,7 +15,17 @@ import numpy as np
 from .. import exact
 from ..numerics import log_sigmoid
 from ..rbm import RBM
-from ._check import NO_ANSWER, as_finite_array, as_real, call_student, checker, correct, not_yet, student_function
+from ._check import (
+    NO_ANSWER,
+    as_finite_array,
+    as_real,
+    call_student,
+    checker,
+    correct,
+    not_yet,
+    seal,
+    student_function,
+)
 
 __all__ = ["check_free_energy", "check_steps_to_mix", "visible_kernel", "checked_rbms", "SPOILERS"]
 
@@ -74,19 +85,26 @@ def _visible_states(n_visible: int) -> np.ndarray:
 def check_free_energy(fn: Callable[[RBM, np.ndarray], object]) -> bool:
     """Exercise 1: ``fn(rbm, v)`` returns F(v) for a batch ``v`` of shape (n, n_visible).
 
-    Checked on four RBMs, every visible pattern (twice, in two orders), within a relative 1e-9.
+    Checked on four RBMs, every visible pattern (twice, in two orders), within a relative 1e-9. An (n, 1)
+    column is accepted as well as an (n,) vector (the shape is not what the exercise teaches). The
+    references are computed after the student's function has returned, on the RBMs built again.
     """
-    cases = []
-    for rbm in checked_rbms():
-        v = _visible_states(rbm.n_visible)
-        cases.append((rbm, v, _free_energy(rbm.weights.copy(), rbm.visible_bias.copy(), rbm.hidden_bias.copy(), v)))
     if not student_function(fn, "a function free_energy(rbm, v) returning one number per row of v"):
         return False
-    for rbm, v, want in cases:
-        got = call_student(fn, rbm, v)
+    answers = []
+    for rbm in checked_rbms():
+        got = call_student(fn, rbm, _visible_states(rbm.n_visible))
         if got is NO_ANSWER:
             return False
+        answers.append(got)
+    # Judged now that the student's code has returned, on the RBMs and batches built again.
+    for got, rbm in zip(answers, checked_rbms()):
+        v = _visible_states(rbm.n_visible)
+        want = _free_energy(rbm.weights, rbm.visible_bias, rbm.hidden_bias, v)
         values = as_finite_array(got, want.shape)
+        if values is None:
+            column = as_finite_array(got, (len(want), 1))  # one free energy per row, kept as a column
+            values = None if column is None else column[:, 0]
         if values is None:
             return not_yet(f"return one finite free energy per row of v: for v of shape {v.shape} an array of "
                            f"shape {want.shape}, got {type(got).__name__} {np.shape(got) if hasattr(got, 'shape') else ''}"
@@ -117,26 +135,28 @@ def _first_step(kernel: np.ndarray, target: np.ndarray, tolerance: float) -> int
 def check_steps_to_mix(fn: Callable[..., object]) -> bool:
     """Exercise 2: ``fn(rbm, tolerance)`` returns the first k >= 1 with TV(uniform · T^k, P(v)) < tolerance.
 
-    Checked exactly (an integer) on four RBMs and three tolerances.
+    Checked exactly (an integer) on four RBMs and three tolerances; the references are computed after the
+    student's function has returned, on the RBMs built again.
     """
-    cases = []
-    for rbm in checked_rbms():
-        kernel = _kernel(rbm.weights, rbm.visible_bias, rbm.hidden_bias)
-        target = exact.rbm_visible_distribution(rbm.copy())
-        for tolerance in MIXING_TOLERANCES:
-            cases.append((rbm, tolerance, _first_step(kernel, target, tolerance)))
     if not student_function(fn, "a function steps_to_mix(rbm, tolerance) returning a whole number of steps"):
         return False
-    for rbm, tolerance, want in cases:
-        got = call_student(fn, rbm, tolerance)
-        if got is NO_ANSWER:
-            return False
+    answers = []
+    for rbm in checked_rbms():
+        for tolerance in MIXING_TOLERANCES:
+            got = call_student(fn, rbm, tolerance)
+            if got is NO_ANSWER:
+                return False
+            answers.append((tolerance, got))
+    # Judged now that the student's code has returned, on the RBMs built again.
+    cases = [(_kernel(rbm.weights, rbm.visible_bias, rbm.hidden_bias), exact.rbm_visible_distribution(rbm))
+             for rbm in checked_rbms() for _ in MIXING_TOLERANCES]
+    for (tolerance, got), (kernel, target) in zip(answers, cases):
         value = as_real(got)
         if value is None or not float(value).is_integer():
             return not_yet(f"return a whole number of steps (an int), got {type(got).__name__}.")
-        if isinstance(got, numbers.Real) and value < 1:
+        if value < 1:
             return not_yet("a number of steps is at least 1: the chain starts from uniform v, which is not P(v).")
-        if int(value) != want:
+        if int(value) != _first_step(kernel, target, tolerance):
             return not_yet(f"not the right number of steps for one of the RBMs the check tries (tolerance "
                            f"{tolerance}). "
                            "Start from the uniform distribution over v, apply one step at a time, and stop at the "
@@ -146,3 +166,5 @@ def check_steps_to_mix(fn: Callable[..., object]) -> bool:
 
 
 SPOILERS: tuple[str, ...] = ("3 steps", "3 Gibbs steps", "steps to TV < 0.01")
+
+seal(__name__)

@@ -1,7 +1,8 @@
 """Checkers for notebook 02 (the exact correction): its symmetry, and the Gibbs log-odds for every v.
 
-Each checker builds its inputs and reference answers first, on objects the
-student never sees; the student's function gets deep copies.
+Each checker calls the student's function on deep copies of its inputs, and only
+after it has returned builds the inputs again (from fixed seeds) and computes the
+reference answers, so no expected value is on the stack while the student's code runs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from .. import exact
 from ..numerics import log_sigmoid, sigmoid
 from ..rbm import RBM
 from ..two_cause import TwoCauseRBM
-from ._check import NO_ANSWER, as_finite_array, call_student, checker, correct, not_yet, student_function
+from ._check import NO_ANSWER, as_finite_array, call_student, checker, correct, not_yet, seal, student_function
 
 __all__ = ["check_correction_pair", "check_log_odds_every_v", "notebook_model", "SPOILERS"]
 
@@ -40,27 +41,36 @@ def _sigmoid_approximation(phi0, eps, w):
 _CORRECTIONS = (_exact, _three_terms, _sigmoid_approximation)
 
 
+def _inputs_1() -> list[tuple[Callable, np.ndarray, np.ndarray, np.ndarray]]:
+    """Exercise 1's problems, fresh on every call: (correction, phi0, eps, w), 50 points each, two scales."""
+    rng = np.random.default_rng(2024)
+    cases = []
+    for scale in (3.0, 20.0):
+        phi0, eps, w = rng.uniform(-scale, scale, (3, 50))
+        cases.extend((correction, phi0, eps, w) for correction in _CORRECTIONS)
+    return cases
+
+
 @checker("a function correction_pair(correction, phi0, eps, w) returning two arrays")
 def check_correction_pair(fn: Callable[..., object]) -> bool:
     """Exercise 1: ``fn(correction, phi0, eps, w)`` returns (correction(φ0, ε, W), correction(φ0, W, ε)).
 
     Tried with the exact C and with two corrections that are *not* symmetric in
     ε and W (so returning one order twice is caught), on random arrays with both
-    signs of W, within 1e-9 (relative and absolute).
+    signs of W, within 1e-9 (relative and absolute). The references are computed after the student's
+    function has returned, on the inputs built again from their seed.
     """
-    rng = np.random.default_rng(2024)
-    cases = []
-    for scale in (3.0, 20.0):
-        phi0, eps, w = rng.uniform(-scale, scale, (3, 50))
-        for correction in _CORRECTIONS:
-            want = np.array([correction(phi0, eps, w), correction(phi0, w, eps)])
-            cases.append((correction, phi0, eps, w, want))
     if not student_function(fn, "a function correction_pair(correction, phi0, eps, w) returning two arrays"):
         return False
-    for correction, phi0, eps, w, want in cases:
+    answers = []
+    for correction, phi0, eps, w in _inputs_1():
         got = call_student(fn, correction, phi0, eps, w)
         if got is NO_ANSWER:
             return False
+        answers.append(got)
+    # Judged now that the student's code has returned.
+    for got, (correction, phi0, eps, w) in zip(answers, _inputs_1()):
+        want = np.array([correction(phi0, eps, w), correction(phi0, w, eps)])
         pair = as_finite_array(got, want.shape)
         if pair is None:
             return not_yet(f"return two finite arrays of the shape of phi0 {phi0.shape}, one per order of ε and W; "
@@ -115,19 +125,23 @@ def check_log_odds_every_v(fn: Callable[[TwoCauseRBM, np.ndarray, np.ndarray], o
     Rows in :func:`orbm_explore.exact.binary_states` order. Checked on the
     notebook's model and three others (other sizes, h_a with both 0s and 1s),
     within 1e-9. The rows differ from one v to the next (the vanilla part
-    does), so one row repeated for every v is caught.
+    does), so one row repeated for every v is caught. The references are computed after the student's
+    function has returned, on the models built again from their seeds.
     """
-    cases = []
-    for seed in (0, 1, 2, 3):
-        model, h_a, h_b = notebook_model(seed)
-        cases.append((model, h_a, h_b, _log_odds(model.copy(), h_a.copy(), h_b.copy())))
     expected = "a function log_odds_every_v(model, h_a, h_b) returning an array of shape (2**n_visible, n_hidden_a)"
     if not student_function(fn, expected):
         return False
-    for model, h_a, h_b, want in cases:
-        got = call_student(fn, model, h_a, h_b)
+    seeds = (0, 1, 2, 3)
+    answers = []
+    for seed in seeds:
+        got = call_student(fn, *notebook_model(seed))
         if got is NO_ANSWER:
             return False
+        answers.append(got)
+    # Judged now that the student's code has returned, on the models built again.
+    for got, seed in zip(answers, seeds):
+        model, h_a, h_b = notebook_model(seed)
+        want = _log_odds(model, h_a, h_b)
         values = as_finite_array(got, want.shape)
         if values is None:
             return not_yet(f"for a model with {model.n_visible} visible units and {model.a.n_hidden} hidden units "
@@ -144,3 +158,5 @@ def check_log_odds_every_v(fn: Callable[[TwoCauseRBM, np.ndarray, np.ndarray], o
 
 SPOILERS: tuple[str, ...] = ("every row is the same", "rows are all equal", "does not depend on v",
                              "they differ by at most", "agree with corrections.exact")
+
+seal(__name__)

@@ -21,6 +21,7 @@ from ._check import (
     checker,
     correct,
     not_yet,
+    seal,
     student_function,
 )
 
@@ -82,16 +83,21 @@ def check_quake_drop(fn: Callable[[dict], object]) -> bool:
 
     ``params`` is a dict with the keys of :data:`orbm_explore.toys.ALARM_PRESETS`'
     values (w_a, w_b, bias, prior_a, prior_b). The checker uses settings of its own
-    (:data:`DROP_SETTINGS`), none of them a preset, with references computed first.
+    (:data:`DROP_SETTINGS`), none of them a preset, with references computed after the student's function
+    has returned.
     """
     keys = ("w_a", "w_b", "bias", "prior_a", "prior_b")
-    cases = [(dict(zip(keys, setting)), quake_drop(*setting)) for setting in DROP_SETTINGS]
     if not student_function(fn, "a function quake_drop(params)"):
         return False
-    for params, want in cases:
-        got = call_student(fn, params)
+    answers = []
+    for setting in DROP_SETTINGS:
+        got = call_student(fn, dict(zip(keys, setting)))
         if got is NO_ANSWER:
             return False
+        answers.append(got)
+    # Judged now that the student's code has returned.
+    for got, setting in zip(answers, DROP_SETTINGS):
+        want = quake_drop(*setting)
         value = _one_number(got)
         if value is None:
             return not_yet(f"return one finite number (a difference of two probabilities), got {type(got).__name__}.")
@@ -140,15 +146,19 @@ def check_parallel_bias(fn: Callable[[TwoCauseRBM], object]) -> bool:
     """Exercise 2: ``fn(model)`` returns {v as a tuple of ints: TV(posterior, parallel stationary law)}.
 
     Called on the XOR model and on :func:`asymmetric_model` (whose four values
-    all differ, so answers for 1 − v or for reversed bits are refused).
+    all differ, so answers for 1 − v or for reversed bits are refused). The references are read after the
+    student's function has returned.
     """
-    cases = [(build(), want) for build, want in _BIAS_REFERENCES]   # fresh models from the checker's numbers
     if not student_function(fn, "a function parallel_bias_by_pattern(model)"):
         return False
-    for model, want in cases:
-        got = call_student(fn, model)
+    answers = []
+    for index in range(len(_BIAS_REFERENCES)):  # no reference in a local while the student's code runs
+        got = call_student(fn, _BIAS_REFERENCES[index][0]())   # a fresh model from the checker's numbers
         if got is NO_ANSWER:
             return False
+        answers.append(got)
+    # Judged now that the student's code has returned.
+    for got, (_, want) in zip(answers, _BIAS_REFERENCES):
         if not isinstance(got, Mapping):
             return not_yet(f"return a dict {{pattern: TV}} with one entry per visible pattern, "
                            f"got a {type(got).__name__}.")
@@ -177,3 +187,6 @@ def check_parallel_bias(fn: Callable[[TwoCauseRBM], object]) -> bool:
                                "belongs to its own pattern, and which sampler and which correction you used.")
     return correct("the parallel sampler's bias for every visible pattern, on the XOR model and on a model "
                    "without symmetries.")
+
+
+seal(__name__)

@@ -3,8 +3,8 @@
 Exercise 1 asks for §2's red/green identity and checks that the two sides are *those* two functions, not
 any identity SymPy can prove. Exercise 2 asks for a deliberately wrong wake rule and checks that it is a
 rule (a function of the six arguments returning an expression in them), that it is wrong, and that the
-derivations package's check rejects it. Each checker builds its own symbols and reference values first;
-the student's function gets deep copies of the arguments.
+derivations package's check rejects it. Each checker passes its own symbols (the student's function gets
+deep copies) and computes its reference values only after the student's function has returned.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ._check import NO_ANSWER, call_student, checker, correct, not_yet, student_function
+from .. import derivations as d  # at import, so that seal() records its functions (a cell cannot patch them)
+from ._check import NO_ANSWER, call_student, checker, correct, not_yet, seal, student_function
 
 __all__ = ["check_red_green_identity", "check_wrong_wake_rule", "RED_GREEN_POINTS", "IDENTITY_DIGITS", "SPOILERS"]
 
@@ -96,11 +97,11 @@ def check_red_green_identity(fn: Callable[[Any, Any, Any], object]) -> bool:
 
     Both sides are evaluated at :data:`RED_GREEN_POINTS` with 30 digits and compared with the notes' two
     sides within a relative 1e-25. The symbols passed in are the checker's own, so expressions built from
-    other symbols (``d.phi`` …) are refused with a hint.
+    other symbols (``d.phi`` …) are refused with a hint. The sides must come in the order asked, (red/green
+    form, simplified form): the pair reversed is refused. The reference values are computed after the
+    student's function has returned.
     """
     symbols = sp.symbols("x y z", real=True)
-    with mpmath.workdps(IDENTITY_DIGITS):
-        want = [_red_green(*(mpmath.mpf(x) for x in point)) for point in RED_GREEN_POINTS]  # before the student's
     if not student_function(fn, _EXPECTED_1):
         return False
     got = call_student(fn, *symbols)
@@ -122,7 +123,9 @@ def check_red_green_identity(fn: Callable[[Any, Any, Any], object]) -> bool:
         return not_yet("the two sides are the same expression, which proves nothing: the left side is the notes' "
                        "red-and-green form, the right side the form they simplify it to.")
     if _sigmoid_products(lhs) < 2 <= _sigmoid_products(rhs):
-        lhs, rhs = rhs, lhs  # an identity read right to left is the same identity
+        return not_yet("your right side multiplies sigmoids together and your left side does not: the exercise "
+                       "asks for the pair in the order (lhs, rhs), the left side the red-and-green form as the "
+                       "notes write it, the right side the form they simplify it to.")
     if _sigmoid_products(lhs) < 2:
         return not_yet("the left side should be the notes' red-and-green form as they write it: each region's "
                        "probability is a product of two sigmoid terms.")
@@ -178,10 +181,7 @@ def check_wrong_wake_rule(fn: Callable[..., object]) -> bool:
     phi_a, phi_ab`` (a string, a constant), and a rule equal to the notes' right rule at every probe
     point for every weight of the 3×4 model the check uses.
     """
-    from .. import derivations as d  # imported here: the package is heavy and only this exercise needs it
-
     symbols = sp.symbols("h v phi_A phi_AB", real=True)
-    right = {(j, i): _values(_right_rule(j, i, *symbols), symbols, _PROBES) for j in range(3) for i in range(4)}
     if not student_function(fn, _EXPECTED_2):
         return False
     if not _takes_six_arguments(fn):
@@ -204,6 +204,8 @@ def check_wrong_wake_rule(fn: Callable[..., object]) -> bool:
                 return not_yet("a rule that returns the same number whatever the states and inputs is not a "
                                "learning rule: make a plausible mistake in the notes' rule instead.")
             rule[j, i] = expr
+    # Judged now that the student's code has returned: the notes' right rule at the probe points.
+    right = {(j, i): _values(_right_rule(j, i, *symbols), symbols, _PROBES) for j in range(3) for i in range(4)}
     differs = False
     for (j, i), expr in rule.items():
         values = _values(expr, symbols, _PROBES)
@@ -232,3 +234,5 @@ def check_wrong_wake_rule(fn: Callable[..., object]) -> bool:
 # and the answers to the two "why" questions (they live in the collapsed solutions' comments only).
 SPOILERS: tuple[str, ...] = ("W*(-1/(exp(-epsilon - phi) + 1) + 1/(1 + exp(-phi)))", "identity of polynomials",
                              "A check of one weight would pass it")
+
+seal(__name__)
